@@ -1,0 +1,39 @@
+/** Exit codes, one per kind of failure; documented in `--help` and the README. */
+export const exitCodes = {
+	ok: 0,
+	/** An unexpected failure inside quarterdeck. */
+	internal: 1,
+	/** Bad flag, unknown command, unknown quarter, missing argument. */
+	usage: 2,
+	/** Store missing, unreadable, not JSON, or failing the schema. */
+	data: 3,
+	/** `check` found something at or above `--fail-on`. */
+	findings: 4,
+	/** `import` refused: a row conflicts with the store, or the write was declined. */
+	conflict: 5,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/** An error meant for the user: one line, and the exit code that goes with it. */
+export class QuarterdeckError extends Error {
+	constructor(
+		message: string,
+		readonly exitCode: ExitCode,
+	) {
+		super(message);
+		this.name = 'QuarterdeckError';
+	}
+}
+
+export class UsageError extends QuarterdeckError {
+	constructor(message: string) {
+		super(message, exitCodes.usage);
+	}
+}
+
+export class DataError extends QuarterdeckError {
+	constructor(message: string) {
+		super(message, exitCodes.data);
+	}
+}

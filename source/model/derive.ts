@@ -1,0 +1,61 @@
+import type {Figure} from '../data/schema.js';
+import {parseFormula} from './formula.js';
+
+/** A figure whose value is known: stated in the store, or computed from its inputs. */
+export type ResolvedFigure = Figure & {value: number};
+
+/**
+ * Computes every derived figure from its inputs, in dependency order, and returns all figures with
+ * values. Throws an Error whose message starts with the figure's path (`figures[12]`) when a formula
+ * cannot be evaluated, names an input it is not given, depends on itself, or disagrees with a value
+ * already written in the store.
+ */
+export function resolveFigures(figures: readonly Figure[]): ResolvedFigure[] {
+	const indexById = new Map(figures.map((figure, index) => [figure.id, index]));
+	const values = new Map<string, number>();
+	const visiting = new Set<string>();
+
+	const valueOf = (index: number): number => {
+		const figure = figures[index]!;
+		const known = values.get(figure.id);
+		if (known !== undefined) return known;
+		const where = `figures[${index}]`;
+		if (figure.kind === 'stated') {
+			if (figure.value === undefined) throw new Error(`${where}.value: a stated figure needs a number`);
+			values.set(figure.id, figure.value);
+			return figure.value;
+		}
+
+		if (visiting.has(figure.id)) throw new Error(`${where}.inputs: "${figure.id}" depends on itself`);
+		visiting.add(figure.id);
+		let formula;
+		try {
+			formula = parseFormula(figure.formula ?? '');
+		} catch (error) {
+			throw new Error(`${where}.formula: ${(error as Error).message}`);
+		}
+		const inputs = figure.inputs ?? {};
+		const scope: Record<string, number> = {};
+		for (const name of formula.names) {
+			const inputId = inputs[name];
+			if (inputId === undefined) throw new Error(`${where}.formula: "${name}" is not one of its inputs`);
+			const inputIndex = indexById.get(inputId);
+			if (inputIndex === undefined) throw new Error(`${where}.inputs.${name}: no figure "${inputId}"`);
+			scope[name] = valueOf(inputIndex);
+		}
+		const value = formula.evaluate(scope);
+		if (!Number.isFinite(value)) throw new Error(`${where}.formula: "${figure.formula}" gives ${value}`);
+		if (figure.value !== undefined && !nearlyEqual(figure.value, value)) {
+			throw new Error(`${where}.value: the store says ${figure.value} but "${figure.formula}" gives ${value}`);
+		}
+		visiting.delete(figure.id);
+		values.set(figure.id, value);
+		return value;
+	};
+
+	return figures.map((figure, index) => ({...figure, value: valueOf(index)}));
+}
+
+function nearlyEqual(a: number, b: number): boolean {
+	return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
