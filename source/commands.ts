@@ -1,0 +1,287 @@
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import meow from 'meow';
+import packageJson from '../package.json' with {type: 'json'};
+import {getStoreJsonSchema} from './data/schema.js';
+import {loadStore} from './data/store.js';
+import {exitCodes, QuarterdeckError, UsageError} from './errors.js';
+import {createDataset, type Dataset} from './model/dataset.js';
+import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
+import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
+import type {Report} from './model/reports.js';
+import {sanitize} from './model/text.js';
+import {formatReport, writeJson, type OutputMode} from './output/write.js';
+
+/** The store that ships with quarterdeck. */
+export const bundledStore = fileURLToPath(new URL('../data/hemacare.json', import.meta.url));
+
+/** Where a command writes, and what it knows of the terminal; process streams locally, a channel over SSH. */
+export type CommandIo = {
+	stdout: {write(chunk: string): unknown};
+	stderr: {write(chunk: string): unknown};
+	stdoutIsTTY: boolean;
+	columns: number;
+	env: Readonly<Record<string, string | undefined>>;
+	cwd: string;
+};
+
+/** The panes the explorer opens on, and the command each one prints when there is no terminal. */
+export const panes = ['segments', 'centers', 'balance', 'diff'] as const;
+export type PaneName = (typeof panes)[number];
+
+/** What the explorer needs to start: the store, and where to open. */
+export type ExploreRequest = {
+	dataset: Dataset;
+	db: string;
+	pane: PaneName;
+	quarter: string;
+	a: string;
+	b: string;
+	color: boolean;
+};
+
+export type CommandResult = {exitCode: number} | {explore: ExploreRequest};
+
+export const helpText = `
+  Usage
+    $ quarterdeck [command] [arguments] [flags]
+
+  Commands
+    (none)                 On a terminal, open the explorer; piped, print the quarters
+    explore [pane] [A] [B] Open the explorer on a pane: segments, centers, balance, diff
+    quarters               The quarters in the store, with revenue and net income
+    segments               Revenue by segment for a quarter, against a year earlier
+    centers                Every site and its status as of a quarter
+    balance                Balance-sheet figures across quarters (gaps stay gaps)
+    show <Q>               Every figure for a quarter or period (2004Q2, 2004Q1-Q2)
+    diff <A> <B>           Every metric of two quarters side by side, with the change
+    schema                 The store's JSON Schema
+
+  Flags
+    --db <file>            Store to read (default: $QUARTERDECK_DB, else the bundled store)
+    --quarter, -q <Q>      Quarter for segments, centers and explore (default: latest)
+    --from <Q>, --to <Q>   Range of quarters for balance
+    --json                 JSON (pretty on a terminal, compact when piped)
+    --csv                  CSV with a header row
+    --debug                Show the stack trace of an error
+    --help, --version
+
+  Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
+  quarter in the store: latest, latest-1, latest-4 (a year earlier).
+
+  Output: on a terminal, aligned coloured tables; piped, tab-separated text with numbers in
+  base units, no colour and nothing cut. NO_COLOR turns colour off.
+
+  Exit codes
+    0  success
+    1  internal error
+    2  usage error: unknown command or flag, bad or unknown quarter, missing argument
+    3  data error: store missing, unreadable, not JSON, or failing the schema
+
+  Examples
+    $ quarterdeck quarters
+    $ quarterdeck segments --quarter 2004Q1
+    $ quarterdeck centers -q 2003Q3 --csv > centers.csv
+    $ quarterdeck balance --from 2003Q1 --json | jq '.rows[] | {name, latest}'
+    $ quarterdeck show latest --json | jq '.figures[] | select(.kind == "stated") | .quote'
+    $ quarterdeck diff 2003Q3 2004Q2 --json | jq '.rows[] | select(.metric == "cash-and-equivalents")'
+    $ quarterdeck explore diff 2003Q3 2004Q2
+    $ quarterdeck --db other-company.json segments
+`;
+
+type FlagSpec = {type: 'string' | 'boolean'; shortFlag?: string};
+
+/** Every flag quarterdeck knows; anything else is a usage error. */
+export const flagSpecs = {
+	db: {type: 'string'},
+	quarter: {type: 'string', shortFlag: 'q'},
+	from: {type: 'string'},
+	to: {type: 'string'},
+	json: {type: 'boolean'},
+	csv: {type: 'boolean'},
+	debug: {type: 'boolean'},
+	help: {type: 'boolean', shortFlag: 'h'},
+	version: {type: 'boolean', shortFlag: 'v'},
+} satisfies Record<string, FlagSpec>;
+
+export type Flags = {[K in keyof typeof flagSpecs]?: (typeof flagSpecs)[K]['type'] extends 'string' ? string : boolean};
+
+const commands = ['quarters', 'segments', 'centers', 'balance', 'show', 'diff', 'schema', 'explore'] as const;
+
+/** Parses arguments without ever exiting the process: unknown flags become a usage error. */
+export function parseArguments(argv: readonly string[]): {input: string[]; flags: Flags} {
+	const cli = meow(helpText, {
+		importMeta: import.meta,
+		argv: [...argv],
+		pkg: {name: packageJson.name, version: packageJson.version},
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: true,
+		booleanDefault: undefined,
+		flags: flagSpecs,
+	});
+	const known = new Set<string>();
+	for (const [name, spec] of Object.entries(flagSpecs) as Array<[string, FlagSpec]>) {
+		known.add(name);
+		known.add(name.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`));
+		if (spec.shortFlag) known.add(spec.shortFlag);
+	}
+	for (const name of Object.keys(cli.unnormalizedFlags)) {
+		if (!known.has(name)) {
+			throw new UsageError(`unknown flag ${name.length === 1 ? '-' : '--'}${name}; see quarterdeck --help`);
+		}
+	}
+	const flags = cli.flags as Flags;
+	for (const [name, spec] of Object.entries(flagSpecs) as Array<[keyof Flags, FlagSpec]>) {
+		const value = flags[name];
+		if (spec.type === 'string' && value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+			throw new UsageError(`--${name} needs a value; see quarterdeck --help`);
+		}
+	}
+	return {input: cli.input.map(String), flags};
+}
+
+/** The store a command reads: --db, then $QUARTERDECK_DB, then the bundled one. */
+export function resolveDbPath(flags: Flags, io: Pick<CommandIo, 'env' | 'cwd'>): string {
+	const chosen = flags.db ?? io.env.QUARTERDECK_DB;
+	return chosen ? path.resolve(io.cwd, chosen) : bundledStore;
+}
+
+/** Colour only on a terminal, never with NO_COLOR set (https://no-color.org) or TERM=dumb. */
+export function wantsColor(io: Pick<CommandIo, 'env' | 'stdoutIsTTY'>): boolean {
+	return io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+}
+
+function outputMode(flags: Flags, io: CommandIo): OutputMode {
+	if (flags.json && flags.csv) throw new UsageError('--json and --csv cannot be used together');
+	if (flags.json) return 'json';
+	if (flags.csv) return 'csv';
+	return io.stdoutIsTTY ? 'table' : 'tsv';
+}
+
+function expectArguments(command: string, args: string[], names: string[]): void {
+	if (args.length < names.length) {
+		throw new UsageError(`${command} needs ${names.map(name => `<${name}>`).join(' ')}; e.g. quarterdeck ${command} ${names.map((_, i) => (i === 0 ? '2003Q3' : '2004Q2')).join(' ')}`);
+	}
+	if (args.length > names.length) throw new UsageError(`${command} takes ${names.length} argument(s), got "${args.join(' ')}"`);
+}
+
+/** `show` accepts a quarter in any written form, or a longer period the store has (2004Q1-Q2). */
+function resolvePeriod(input: string, dataset: Dataset): string {
+	const span = input.trim().toUpperCase().replace(/^(\d{4})H1$/, '$1Q1-Q2').replace(/^(\d{4})H2$/, '$1Q3-Q4');
+	const parts = parsePeriod(span);
+	if (parts && parts.first !== parts.last) {
+		if (dataset.periods.includes(span)) return span;
+		const spans = dataset.periods.filter(period => !isQuarter(period));
+		throw new UsageError(`period "${input}" is not in the store; expected a quarter or one of ${spans.join(', ') || 'none'}`);
+	}
+	return resolveQuarter(input, dataset.quarters, 'quarter');
+}
+
+/** Runs one command to completion and returns its exit code, or asks the caller to open the explorer. */
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<CommandResult> {
+	let debug = argv.includes('--debug');
+	try {
+		const {input, flags} = parseArguments(argv);
+		debug = Boolean(flags.debug);
+		if (flags.help) {
+			io.stdout.write(`${helpText.replace(/^\n/, '')}\n`);
+			return {exitCode: exitCodes.ok};
+		}
+		if (flags.version) {
+			io.stdout.write(`${packageJson.version}\n`);
+			return {exitCode: exitCodes.ok};
+		}
+		const [given, ...args] = input;
+		const command = given ?? (io.stdoutIsTTY ? 'explore' : 'quarters');
+		if (!(commands as readonly string[]).includes(command)) {
+			throw new UsageError(`unknown command "${command}"; expected one of ${commands.join(', ')}`);
+		}
+		const mode = outputMode(flags, io);
+		const write = (report: Report) =>
+			io.stdout.write(formatReport(report, {mode, color: wantsColor(io), width: Math.max(40, io.columns), pretty: io.stdoutIsTTY}));
+
+		if (command === 'schema') {
+			expectArguments(command, args, []);
+			io.stdout.write(writeJson(getStoreJsonSchema(), io.stdoutIsTTY || mode === 'json'));
+			return {exitCode: exitCodes.ok};
+		}
+
+		const db = resolveDbPath(flags, io);
+		const dataset = createDataset(await loadStore(db));
+		const quarter = (argument = 'quarter') =>
+			resolveQuarter(flags.quarter ?? 'latest', dataset.quarters, argument === 'quarter' ? '--quarter' : argument);
+
+		switch (command) {
+			case 'quarters':
+				expectArguments(command, args, []);
+				write(listQuarters(dataset));
+				break;
+			case 'segments':
+				expectArguments(command, args, []);
+				write(getSegmentRevenue(dataset, quarter()));
+				break;
+			case 'centers':
+				expectArguments(command, args, []);
+				write(getSiteStatuses(dataset, quarter()));
+				break;
+			case 'balance': {
+				expectArguments(command, args, []);
+				const from = flags.from ? resolveQuarter(flags.from, dataset.quarters, '--from') : undefined;
+				const to = flags.to ? resolveQuarter(flags.to, dataset.quarters, '--to') : undefined;
+				write(getBalanceSeries(dataset, from, to));
+				break;
+			}
+			case 'show':
+				expectArguments(command, args, ['quarter']);
+				write(getQuarter(dataset, resolvePeriod(args[0]!, dataset)));
+				break;
+			case 'diff':
+				expectArguments(command, args, ['A', 'B']);
+				write(
+					compareQuarters(
+						dataset,
+						resolveQuarter(args[0]!, dataset.quarters, 'A'),
+						resolveQuarter(args[1]!, dataset.quarters, 'B'),
+					),
+				);
+				break;
+			case 'explore': {
+				const [paneArgument, ...rest] = args;
+				const pane = (paneArgument ?? 'segments') as PaneName;
+				if (!panes.includes(pane)) throw new UsageError(`unknown pane "${paneArgument}"; expected one of ${panes.join(', ')}`);
+				if (rest.length > (pane === 'diff' ? 2 : 0)) throw new UsageError(`explore ${pane} takes no quarters here; use --quarter`);
+				const selected = quarter();
+				const yearBefore = yearEarlier(selected);
+				const fallback = dataset.quarters.includes(yearBefore) ? yearBefore : dataset.quarters[0]!;
+				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : fallback;
+				const b = rest[1] ? resolveQuarter(rest[1], dataset.quarters, 'B') : selected;
+				if (!io.stdoutIsTTY || flags.json || flags.csv) {
+					// No terminal to draw on: print what the pane would show.
+					const report =
+						pane === 'segments'
+							? getSegmentRevenue(dataset, selected)
+							: pane === 'centers'
+								? getSiteStatuses(dataset, selected)
+								: pane === 'balance'
+									? getBalanceSeries(dataset)
+									: compareQuarters(dataset, a, b);
+					write(report);
+					break;
+				}
+				return {explore: {dataset, db, pane, quarter: selected, a, b, color: wantsColor(io)}};
+			}
+		}
+		return {exitCode: exitCodes.ok};
+	} catch (error) {
+		if (error instanceof QuarterdeckError) {
+			io.stderr.write(`quarterdeck: ${sanitize(error.message)}\n`);
+			if (debug && error.stack) io.stderr.write(`${sanitize(error.stack)}\n`);
+			return {exitCode: error.exitCode};
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		io.stderr.write(`quarterdeck: internal error: ${sanitize(message)}${debug ? '' : ' (run with --debug for details)'}\n`);
+		if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+		return {exitCode: exitCodes.internal};
+	}
+}

@@ -1,0 +1,243 @@
+import {findMetricByRole, orderSegments, readValue, readingOf, type Dataset, type Reading} from './dataset.js';
+import type {ResolvedFigure} from './derive.js';
+import {comparePeriods, describePeriod, isQuarter, parsePeriod, quarterOrdinal, yearEarlier} from './period.js';
+import {
+	OUTPUT_FORMAT,
+	type BalanceReport,
+	type CentersReport,
+	type ChangeView,
+	type DiffReport,
+	type DiffRow,
+	type QuartersReport,
+	type SegmentsReport,
+	type ShowReport,
+	type SiteRow,
+} from './reports.js';
+import {orderEvents, viewEvent, viewFigure} from './views.js';
+
+/** The store's quarters with how much each holds, and the longer periods beside them. */
+export function listQuarters(dataset: Dataset): QuartersReport {
+	const revenue = findMetricByRole(dataset, 'revenue');
+	const netIncome = findMetricByRole(dataset, 'net-income');
+	const count = (period: string) => dataset.store.figures.filter(figure => figure.period === period);
+	return {
+		format: OUTPUT_FORMAT,
+		command: 'quarters',
+		company: {
+			name: dataset.store.company.name,
+			ticker: dataset.store.company.ticker ?? null,
+			currency: dataset.store.company.currency,
+		},
+		quarters: dataset.quarters.map(quarter => {
+			const figures = count(quarter);
+			return {
+				quarter,
+				label: describePeriod(quarter),
+				figures: figures.length,
+				stated: figures.filter(figure => figure.kind === 'stated').length,
+				derived: figures.filter(figure => figure.kind === 'derived').length,
+				sources: [...new Set(figures.flatMap(figure => (figure.source ? [figure.source] : [])))],
+				revenue: revenue ? readValue(dataset, {metric: revenue.id}, quarter) : null,
+				netIncome: netIncome ? readValue(dataset, {metric: netIncome.id}, quarter) : null,
+			};
+		}),
+		spans: dataset.periods
+			.filter(period => !isQuarter(period))
+			.map(period => ({period, label: describePeriod(period), figures: count(period).length})),
+	};
+}
+
+function statedChange(dataset: Dataset, metric: string, segment: string | undefined, quarter: string, against: string) {
+	const value = readValue(dataset, {metric, segment, measure: 'change', compareTo: against}, quarter);
+	const percent = readValue(dataset, {metric, segment, measure: 'change-percent', compareTo: against}, quarter);
+	return {value, percent};
+}
+
+/**
+ * The change from `before` to `after` for one series: the filing's own words where it states the
+ * change, worked out from the two values otherwise, and always saying which.
+ */
+export function describeChange(
+	dataset: Dataset,
+	key: {metric: string; segment?: string | undefined},
+	before: Reading | null,
+	after: Reading | null,
+	quarter: string,
+	against: string,
+): ChangeView {
+	const stated = statedChange(dataset, key.metric, key.segment, quarter, against);
+	const computedValue = before && after ? after.value - before.value : null;
+	const computedPercent =
+		before && after && before.value !== 0 ? ((after.value - before.value) / Math.abs(before.value)) * 100 : null;
+	return {
+		value: stated.value?.value ?? computedValue,
+		percent: stated.percent?.value ?? computedPercent,
+		valueBasis: stated.value ? 'stated' : computedValue === null ? null : 'computed',
+		percentBasis: stated.percent ? 'stated' : computedPercent === null ? null : 'computed',
+		figures: [stated.value?.figure, stated.percent?.figure].filter((id): id is string => id !== undefined),
+	};
+}
+
+/** Revenue (the metric with role `revenue`) by segment for a quarter, against a year earlier. */
+export function getSegmentRevenue(dataset: Dataset, quarter: string): SegmentsReport {
+	const metric = findMetricByRole(dataset, 'revenue');
+	const against = yearEarlier(quarter);
+	const rows: SegmentsReport['rows'] = [];
+	if (metric) {
+		const lines = [{id: undefined as string | undefined, name: `Total ${metric.name.toLowerCase()}`, depth: 0}].concat(
+			orderSegments(dataset).map(({segment, depth}) => ({id: segment.id, name: segment.name, depth: depth + 1})),
+		);
+		for (const line of lines) {
+			const key = {metric: metric.id, segment: line.id};
+			const value = readValue(dataset, key, quarter);
+			const yearAgo = readValue(dataset, key, against);
+			rows.push({
+				segment: line.id ?? null,
+				name: line.name,
+				depth: line.depth,
+				value,
+				yearAgo,
+				change: describeChange(dataset, key, yearAgo, value, quarter, against),
+				series: dataset.quarters.map(q => ({quarter: q, value: readValue(dataset, key, q)?.value ?? null})),
+			});
+		}
+	}
+	return {
+		format: OUTPUT_FORMAT,
+		command: 'segments',
+		metric: metric ? {id: metric.id, name: metric.name, unit: metric.unit} : null,
+		quarter,
+		yearAgo: against,
+		quarters: dataset.quarters,
+		rows,
+	};
+}
+
+/** Every site with its status as of a quarter: the last event in or before it. */
+export function getSiteStatuses(dataset: Dataset, quarter: string): CentersReport {
+	const until = quarterOrdinal(quarter);
+	const sites: SiteRow[] = dataset.store.sites.map(site => {
+		const events = orderEvents(dataset, site);
+		const past = events.filter(event => quarterOrdinal(event.period) <= until);
+		const current = past.at(-1);
+		const category = past.findLast(event => event.category !== undefined)?.category ?? null;
+		const type = dataset.store.siteTypes.find(candidate => candidate.id === site.type);
+		return {
+			id: site.id,
+			name: site.name,
+			location: site.location,
+			type: site.type,
+			typeName: type?.name ?? site.type,
+			segment: site.segment ?? null,
+			status: current ? viewEvent(dataset, current) : null,
+			category,
+			events: events.map(event => viewEvent(dataset, event)),
+			figures: dataset.store.figures
+				.filter(figure => figure.sites?.includes(site.id))
+				.sort((a, b) => comparePeriods(a.period, b.period))
+				.map(figure => viewFigure(dataset, figure)),
+		};
+	});
+	return {format: OUTPUT_FORMAT, command: 'centers', quarter, sites};
+}
+
+/** Balance-sheet metrics (company level) across quarters; a quarter without a figure is null. */
+export function getBalanceSeries(dataset: Dataset, from?: string, to?: string): BalanceReport {
+	const low = from ? quarterOrdinal(from) : -Infinity;
+	const high = to ? quarterOrdinal(to) : Infinity;
+	const quarters = dataset.quarters.filter(q => quarterOrdinal(q) >= low && quarterOrdinal(q) <= high);
+	const rows = dataset.store.metrics
+		.filter(metric => metric.statement === 'balance')
+		.map(metric => {
+			const values = quarters.map(q => readValue(dataset, {metric: metric.id}, q));
+			const lastIndex = values.findLastIndex(value => value !== null);
+			return {
+				metric: metric.id,
+				name: metric.name,
+				unit: metric.unit,
+				values,
+				latest: lastIndex >= 0 ? {quarter: quarters[lastIndex]!, value: values[lastIndex]!.value} : null,
+			};
+		})
+		.filter(row => row.latest !== null);
+	return {format: OUTPUT_FORMAT, command: 'balance', quarters, rows};
+}
+
+const statementOrder = ['income', 'balance', 'cash-flow', 'operations'];
+
+/**
+ * Every level (measure `value`) either period has, side by side with the change. A series present on
+ * one side only is marked so, never counted as zero.
+ */
+export function compareQuarters(dataset: Dataset, a: string, b: string): DiffReport {
+	const series = new Map<string, ResolvedFigure[]>();
+	for (const figure of dataset.store.figures) {
+		if ((figure.measure ?? 'value') !== 'value' || (figure.period !== a && figure.period !== b)) continue;
+		const key = `${figure.metric}|${figure.segment ?? ''}|${[...(figure.sites ?? [])].sort().join('+')}`;
+		const list = series.get(key);
+		if (list) list.push(figure);
+		else series.set(key, [figure]);
+	}
+	const rows: DiffRow[] = [...series.values()].map(figures => {
+		const first = figures[0]!;
+		const metric = dataset.metrics.get(first.metric)!;
+		const side = (period: string) => {
+			const own = figures.filter(figure => figure.period === period);
+			return own.length > 0 ? readingOf(dataset, own) : null;
+		};
+		const left = side(a);
+		const right = side(b);
+		const change = left && right ? right.value - left.value : null;
+		return {
+			metric: metric.id,
+			name: metric.name,
+			statement: metric.statement,
+			segment: first.segment ?? null,
+			sites: first.sites ?? [],
+			unit: metric.unit,
+			a: left,
+			b: right,
+			change,
+			changePercent: left && right && left.value !== 0 ? ((right.value - left.value) / Math.abs(left.value)) * 100 : null,
+			presence: left && right ? 'both' : left ? 'a-only' : 'b-only',
+		};
+	});
+	const rank = (row: DiffRow) => [
+		statementOrder.indexOf(row.statement),
+		dataset.metricOrder.get(row.metric) ?? 0,
+		row.segment === null ? -1 : (dataset.segmentOrder.get(row.segment) ?? 0),
+		row.sites.length,
+	];
+	rows.sort((x, y) => {
+		const rx = rank(x);
+		const ry = rank(y);
+		for (let i = 0; i < rx.length; i++) if (rx[i] !== ry[i]) return rx[i]! - ry[i]!;
+		return x.sites.join().localeCompare(y.sites.join());
+	});
+	return {format: OUTPUT_FORMAT, command: 'diff', a, b, rows};
+}
+
+/** Everything the store holds for one period: its figures, longer spans ending with it, site events. */
+export function getQuarter(dataset: Dataset, period: string): ShowReport {
+	const parts = parsePeriod(period);
+	const spans =
+		parts && parts.first === parts.last
+			? dataset.store.figures.filter(figure => {
+					const other = parsePeriod(figure.period);
+					return other !== undefined && other.first !== other.last && other.year === parts.year && other.last === parts.last;
+				})
+			: [];
+	return {
+		format: OUTPUT_FORMAT,
+		command: 'show',
+		period,
+		label: describePeriod(period),
+		figures: dataset.store.figures.filter(figure => figure.period === period).map(figure => viewFigure(dataset, figure)),
+		spans: spans.map(figure => viewFigure(dataset, figure)),
+		events: dataset.store.sites.flatMap(site =>
+			orderEvents(dataset, site)
+				.filter(event => event.period === period)
+				.map(event => ({...viewEvent(dataset, event), site: site.id, siteName: site.name})),
+		),
+	};
+}
