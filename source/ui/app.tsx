@@ -1,0 +1,105 @@
+import {Box, Text, useApp, useInput} from 'ink';
+import {useEffect, useMemo, useRef, useState} from 'react';
+import type {Dataset} from '../model/dataset.js';
+import Footer from './components/footer.js';
+import Header from './components/header.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import type {PaneId} from './keymap.js';
+import {fit} from './layout.js';
+import BalancePane from './panes/balance-pane.js';
+import CentersPane from './panes/centers-pane.js';
+import DiffPane from './panes/diff-pane.js';
+import HelpPane from './panes/help-pane.js';
+import SegmentsPane from './panes/segments-pane.js';
+import SourcePane from './panes/source-pane.js';
+import {applyInput, chromeLines, createScreens} from './screen.js';
+import {createState, currentContext, type State} from './state.js';
+
+/** Below this the panes cannot be drawn legibly; the explorer says so and waits for a larger window. */
+export const minimumSize = {columns: 50, rows: 12};
+
+export type AppProps = {dataset: Dataset; pane: PaneId; quarter: string; a: string; b: string};
+
+/** The explorer: one state, one input handler, the panes drawn from model queries. */
+export default function App({dataset, pane, quarter, a, b}: AppProps) {
+	const {exit} = useApp();
+	const size = useTerminalSize();
+	const screens = useMemo(() => createScreens(dataset), [dataset]);
+	const [state, setState] = useState<State>(() => {
+		const index = (id: string) => Math.max(0, dataset.quarters.indexOf(id));
+		return createState({pane, quarter: index(quarter), diffA: index(a), diffB: index(b)});
+	});
+	// Keys that arrive before React re-renders must see the state the previous key left.
+	const latest = useRef(state);
+
+	const width = size.columns;
+	const height = Math.max(1, size.rows - 1);
+	const bodyHeight = Math.max(1, height - chromeLines);
+
+	useInput((input, key) => {
+		const next = applyInput(dataset, screens, latest.current, input, key, bodyHeight);
+		if (next !== latest.current) {
+			latest.current = next;
+			setState(next);
+		}
+	});
+
+	useEffect(() => {
+		if (state.quit) exit();
+	}, [state.quit, exit]);
+
+	if (size.columns < minimumSize.columns || size.rows < minimumSize.rows) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Text wrap="truncate">Terminal too small</Text>
+				<Text wrap="truncate">{`${size.columns}×${size.rows}; needs ${minimumSize.columns}×${minimumSize.rows}`}</Text>
+				<Text wrap="truncate">q quits</Text>
+			</Box>
+		);
+	}
+
+	const screen = screens(state);
+	const context = currentContext(state);
+	const filteredGrid = {columns: screen.grid.columns, rows: screen.rows};
+	let body;
+	if (state.help) {
+		body = <HelpPane selected={state.helpRow} height={bodyHeight} />;
+	} else if (state.sources.length > 0) {
+		body = <SourcePane dataset={dataset} frames={state.sources} width={width} height={bodyHeight} />;
+	} else {
+		const common = {grid: filteredGrid, selected: screen.selectedRow, width, height: bodyHeight};
+		switch (state.pane) {
+			case 'segments':
+				body = <SegmentsPane report={screen.segments} {...common} />;
+				break;
+			case 'centers':
+				body = <CentersPane report={screen.centers} {...common} />;
+				break;
+			case 'balance':
+				body = <BalancePane quarter={screen.quarter} {...common} />;
+				break;
+			case 'diff':
+				body = <DiffPane report={screen.diff} side={state.side} {...common} />;
+				break;
+		}
+	}
+
+	const filter = state.filter[state.pane];
+	const status = state.filtering
+		? `/${filter}█`
+		: filter
+			? `filter “${filter}”: ${screen.rows.length} of ${screen.grid.rows.length} rows (/ edits, Esc there clears)`
+			: context === state.pane
+				? (screen.rows[screen.selectedRow]?.detail ?? '')
+				: '';
+
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Header company={dataset.store.company.name} pane={state.pane} quarter={screen.quarter} width={width} />
+			<Text dimColor>{'─'.repeat(width)}</Text>
+			{body}
+			<Text wrap="truncate">{fit(status, width)}</Text>
+			<Footer context={context} width={width} />
+		</Box>
+	);
+}

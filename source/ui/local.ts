@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import process from 'node:process';
+import tty from 'node:tty';
+import type {ExploreRequest} from '../commands.js';
+import {exitCodes} from '../errors.js';
+import {runExplorer} from './run.js';
+
+/** Keys come from stdin when it is a terminal, else from the controlling terminal, if there is one. */
+function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefined {
+	if (process.stdin.isTTY) return {stdin: process.stdin, close() {}};
+	try {
+		const stream = new tty.ReadStream(fs.openSync('/dev/tty', 'r'));
+		return {stdin: stream, close: () => stream.destroy()};
+	} catch {
+		return undefined;
+	}
+}
+
+/** Runs the explorer in this process's terminal; the exit code it should end with. */
+export async function runLocal(request: ExploreRequest): Promise<number> {
+	const keyboard = openKeyboard();
+	if (!keyboard) {
+		process.stderr.write(
+			'quarterdeck: the explorer needs a terminal to read keys from (stdin is not one and /dev/tty cannot be opened); use a command such as quarterdeck quarters\n',
+		);
+		return exitCodes.usage;
+	}
+	const explorer = runExplorer({...request, stdin: keyboard.stdin, stdout: process.stdout});
+	const stop = () => explorer.close();
+	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+	for (const signal of signals) process.on(signal, stop);
+	try {
+		await explorer.done;
+		return exitCodes.ok;
+	} catch (error) {
+		process.stderr.write(`quarterdeck: the explorer stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+		return exitCodes.internal;
+	} finally {
+		for (const signal of signals) process.off(signal, stop);
+		keyboard.close();
+	}
+}

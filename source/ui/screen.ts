@@ -1,0 +1,129 @@
+import type {Dataset} from '../model/dataset.js';
+import {compareQuarters, getBalanceSeries, getSegmentRevenue, getSiteStatuses} from '../model/queries.js';
+import type {BalanceReport, CentersReport, DiffReport, SegmentsReport} from '../model/reports.js';
+import {sanitize} from '../model/text.js';
+import {keymap, resolveKey, type KeyState} from './keymap.js';
+import {balanceGrid, centersGrid, diffGrid, filterRows, segmentsGrid, type Grid} from './pane-rows.js';
+import {inputItems} from './source-lines.js';
+import {currentContext, reduce, type Frame, type State} from './state.js';
+
+/** Lines the explorer uses around a pane: header, rule, status line, footer. */
+export const chromeLines = 4;
+
+/** What one state of the explorer shows: the reports behind it and the pane's rows after the filter. */
+export type Screen = {
+	quarter: string;
+	a: string;
+	b: string;
+	segments: SegmentsReport;
+	centers: CentersReport;
+	balance: BalanceReport;
+	diff: DiffReport;
+	grid: Grid;
+	rows: Grid['rows'];
+	selectedRow: number;
+};
+
+function cached<T>(compute: (key: string) => T): (key: string) => T {
+	const cache = new Map<string, T>();
+	return key => {
+		let value = cache.get(key);
+		if (value === undefined) {
+			value = compute(key);
+			cache.set(key, value);
+		}
+		return value;
+	};
+}
+
+/**
+ * Builds screens for one store, computing each report and grid once per quarter (or pair of
+ * quarters) however often it is shown.
+ */
+export function createScreens(dataset: Dataset): (state: State) => Screen {
+	const {quarters} = dataset;
+	const segments = cached(quarter => getSegmentRevenue(dataset, quarter));
+	const centers = cached(quarter => getSiteStatuses(dataset, quarter));
+	const balance = getBalanceSeries(dataset);
+	const diff = cached(pair => {
+		const [a, b] = pair.split('|') as [string, string];
+		return compareQuarters(dataset, a, b);
+	});
+	const grids = cached(key => {
+		const [pane, first, second] = key.split('|') as [string, string, string];
+		if (pane === 'segments') return segmentsGrid(segments(first), quarters);
+		if (pane === 'centers') return centersGrid(centers(first));
+		if (pane === 'balance') return balanceGrid(balance, first);
+		return diffGrid(diff(`${first}|${second}`), dataset);
+	});
+	return state => {
+		const quarter = quarters[state.quarter] ?? quarters.at(-1) ?? '';
+		const a = quarters[state.diffA] ?? quarter;
+		const b = quarters[state.diffB] ?? quarter;
+		const grid = grids(state.pane === 'diff' ? `diff|${a}|${b}` : `${state.pane}|${quarter}`);
+		const rows = filterRows(grid.rows, state.filter[state.pane]);
+		return {
+			quarter,
+			a,
+			b,
+			segments: segments(quarter),
+			centers: centers(quarter),
+			balance,
+			diff: diff(`${a}|${b}`),
+			grid,
+			rows,
+			selectedRow: Math.min(state.row[state.pane], Math.max(0, rows.length - 1)),
+		};
+	};
+}
+
+/** What the reducer needs to know of a screen for a key to act on it. */
+export function frameOf(dataset: Dataset, state: State, screen: Screen, bodyHeight: number): Frame {
+	const top = state.sources.at(-1);
+	const inputs = top ? inputItems(dataset, top.items[top.selected]) : undefined;
+	return {
+		quarterCount: dataset.quarters.length,
+		rowCount: screen.rows.length,
+		pageSize: Math.max(1, bodyHeight - 2),
+		helpCount: keymap.length,
+		changedRows: screen.rows.flatMap((row, index) => (row.changed ? [index] : [])),
+		open: top ? (inputs ? {...inputs, selected: 0} : undefined) : screen.rows[screen.selectedRow]?.open,
+	};
+}
+
+/**
+ * Ink hands over a burst of typing (or a paste) as one string; this splits it back into keys, so
+ * "4nn⏎" is four key presses, each acting on the state the one before it left.
+ */
+export function splitKeys(input: string, key: KeyState): Array<{input: string; key: KeyState}> {
+	const named = Object.entries(key).some(([name, on]) => on && name !== 'shift');
+	if (input.length <= 1 || named) return [{input, key}];
+	return [...input].map(character => {
+		if (character === '\r' || character === '\n') return {input: '', key: {return: true}};
+		if (character === '\t') return {input: '', key: {tab: true}};
+		if (character === '\u007F' || character === '\b') return {input: '', key: {delete: true}};
+		return {input: character, key: {shift: character !== character.toLowerCase()}};
+	});
+}
+
+/** Applies one input event, whatever keys it holds, to a state: the explorer's whole input path. */
+export function applyInput(
+	dataset: Dataset,
+	screens: (state: State) => Screen,
+	state: State,
+	input: string,
+	key: KeyState,
+	bodyHeight: number,
+): State {
+	let next = state;
+	for (const press of splitKeys(input, key)) {
+		const context = currentContext(next);
+		const command = resolveKey(press.input, press.key, context);
+		if (command) {
+			next = reduce(next, {type: 'command', command, frame: frameOf(dataset, next, screens(next), bodyHeight)});
+		} else if (context === 'filter' && press.input && !press.key.ctrl) {
+			next = reduce(next, {type: 'type', text: sanitize(press.input)});
+		}
+	}
+	return next;
+}
