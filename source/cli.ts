@@ -12,7 +12,10 @@ const result = await runCli(process.argv.slice(2), {
 	cwd: process.cwd(),
 });
 
-if ('explore' in result) {
+if ('serve' in result) {
+	const {serve} = await import('./ssh/serve.js');
+	process.exitCode = await serve(result.serve, {stderr: process.stderr, env: process.env, cwd: process.cwd()});
+} else if ('explore' in result) {
 	const {runLocal} = await import('./ui/local.js');
 	process.exitCode = await runLocal(result.explore);
 } else {

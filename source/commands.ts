@@ -40,7 +40,7 @@ export type ExploreRequest = {
 	color: boolean;
 };
 
-export type CommandResult = {exitCode: number} | {explore: ExploreRequest};
+export type CommandResult = {exitCode: number} | {explore: ExploreRequest} | {serve: {flags: Flags; db: string; dataset: Dataset}};
 
 export const helpText = `
   Usage
@@ -56,6 +56,7 @@ export const helpText = `
     show <Q>               Every figure for a quarter or period (2004Q2, 2004Q1-Q2)
     diff <A> <B>           Every metric of two quarters side by side, with the change
     schema                 The store's JSON Schema
+    serve                  An SSH server that shows the explorer to visitors (see below)
 
   Flags
     --db <file>            Store to read (default: $QUARTERDECK_DB, else the bundled store)
@@ -65,6 +66,19 @@ export const helpText = `
     --csv                  CSV with a header row
     --debug                Show the stack trace of an error
     --help, --version
+
+  Serve flags
+    --host <addr>          Address to listen on (default 127.0.0.1)
+    --port <n>             Port (default 2222)
+    --host-key <file>      Host key; made on first use if missing (default ./quarterdeck_host_key)
+    --authorized-keys <f>  Public keys allowed in (default ~/.ssh/authorized_keys)
+    --open                 Let anyone in, for a public read-only demo
+    --max-sessions <n>     Sessions at once (default 16)
+    --max-per-address <n>  Sessions at once from one address (default 4)
+    --idle-timeout <s>     Seconds without a key before a session ends (default 600)
+    --max-session-time <s> Longest a session may last, in seconds (default 3600)
+    --connect-rate <n>     New connections per address per minute (default 20)
+    --json-log             Log one JSON object per line instead of text
 
   Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
   quarter in the store: latest, latest-1, latest-4 (a year earlier).
@@ -102,11 +116,23 @@ export const flagSpecs = {
 	debug: {type: 'boolean'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
+	// serve
+	host: {type: 'string'},
+	port: {type: 'string'},
+	hostKey: {type: 'string'},
+	authorizedKeys: {type: 'string'},
+	open: {type: 'boolean'},
+	maxSessions: {type: 'string'},
+	maxPerAddress: {type: 'string'},
+	idleTimeout: {type: 'string'},
+	maxSessionTime: {type: 'string'},
+	connectRate: {type: 'string'},
+	jsonLog: {type: 'boolean'},
 } satisfies Record<string, FlagSpec>;
 
 export type Flags = {[K in keyof typeof flagSpecs]?: (typeof flagSpecs)[K]['type'] extends 'string' ? string : boolean};
 
-const commands = ['quarters', 'segments', 'centers', 'balance', 'show', 'diff', 'schema', 'explore'] as const;
+export const commands = ['quarters', 'segments', 'centers', 'balance', 'show', 'diff', 'schema', 'explore', 'serve'] as const;
 
 /** Parses arguments without ever exiting the process: unknown flags become a usage error. */
 export function parseArguments(argv: readonly string[]): {input: string[]; flags: Flags} {
@@ -209,6 +235,10 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 
 		const db = resolveDbPath(flags, io);
 		const dataset = createDataset(await loadStore(db));
+		if (command === 'serve') {
+			expectArguments(command, args, []);
+			return {serve: {flags, db, dataset}};
+		}
 		const quarter = (argument = 'quarter') =>
 			resolveQuarter(flags.quarter ?? 'latest', dataset.quarters, argument === 'quarter' ? '--quarter' : argument);
 
