@@ -17,7 +17,8 @@ await build({
 	target: 'node20',
 	chunkNames: 'chunks/[name]-[hash]',
 	define: {'process.env.NODE_ENV': '"production"'},
-	external: ['react-devtools-core'],
+	// ssh2 loads optional native addons at run time; it stays a runtime dependency.
+	external: ['react-devtools-core', 'ssh2'],
 	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',

@@ -306,12 +306,12 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 	} catch (error) {
 		if (error instanceof QuarterdeckError) {
 			io.stderr.write(`quarterdeck: ${sanitize(error.message)}\n`);
-			if (debug && error.stack) io.stderr.write(`${sanitize(error.stack)}\n`);
+			if (debug && error.stack) io.stderr.write(`${error.stack.split('\n').map(line => sanitize(line)).join('\n')}\n`);
 			return {exitCode: error.exitCode};
 		}
 		const message = error instanceof Error ? error.message : String(error);
 		io.stderr.write(`quarterdeck: internal error: ${sanitize(message)}${debug ? '' : ' (run with --debug for details)'}\n`);
-		if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+		if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack.split('\n').map(line => sanitize(line)).join('\n')}\n`);
 		return {exitCode: exitCodes.internal};
 	}
 }

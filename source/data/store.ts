@@ -42,7 +42,7 @@ export function parseStore(data: unknown, file: string): LoadedStore {
 
 function describeIssue(issue: {message: string; code: string; keys?: string[]}): string {
 	if (issue.code === 'unrecognized_keys' && issue.keys) return `unexpected field ${issue.keys.map(k => `"${k}"`).join(', ')}`;
-	return issue.message.replace(/^Invalid input: /, '');
+	return issue.message.replace(/^Invalid (input|option): /, '');
 }
 
 /**

@@ -1,0 +1,46 @@
+import {spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const cli = path.join(root, 'dist', 'cli.js');
+export const bundledStore = path.join(root, 'data', 'hemacare.json');
+export const otherStore = path.join(root, 'test', 'fixtures', 'other-company.json');
+export const seedsDirectory = path.join(root, '..', 'shared', 'seeds');
+
+export type Run = {code: number | null; stdout: string; stderr: string};
+
+/** Runs the built CLI as a user would, piped (so not a terminal). */
+export function runCli(args: string[], options: {env?: Record<string, string | undefined>; input?: string} = {}): Run {
+	const env: Record<string, string | undefined> = {...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, QUARTERDECK_DB: undefined, ...options.env};
+	const result = spawnSync(process.execPath, [cli, ...args], {encoding: 'utf8', env: env as NodeJS.ProcessEnv, input: options.input ?? '', timeout: 20_000});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+export function tempDirectory(): string {
+	return mkdtempSync(path.join(tmpdir(), 'quarterdeck-test-'));
+}
+
+/** A private copy of a store, so a test can damage or write it freely. */
+export function copyStore(from = bundledStore): string {
+	const file = path.join(tempDirectory(), path.basename(from));
+	copyFileSync(from, file);
+	return file;
+}
+
+export function writeStoreText(text: string, name = 'store.json'): string {
+	const file = path.join(tempDirectory(), name);
+	writeFileSync(file, text);
+	return file;
+}
+
+export function digest(file: string): string {
+	return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+export function readJson<T = any>(file: string): T {
+	return JSON.parse(readFileSync(file, 'utf8')) as T;
+}

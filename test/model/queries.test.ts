@@ -1,0 +1,137 @@
+import {describe, expect, it} from 'vitest';
+import {loadStore} from '../../source/data/store.js';
+import {createDataset, readValue} from '../../source/model/dataset.js';
+import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from '../../source/model/queries.js';
+import {bundledStore, otherStore} from '../helpers.js';
+
+const other = createDataset(await loadStore(otherStore));
+const hemacare = createDataset(await loadStore(bundledStore));
+
+describe('quarters', () => {
+	it('lists every quarter with a figure or a site event, in order, and the longer spans apart', () => {
+		expect(other.quarters).toEqual(['2020Q1', '2020Q2', '2021Q1', '2021Q2']);
+		expect(hemacare.quarters).toEqual(['2000Q4', '2002Q3', '2002Q4', '2003Q1', '2003Q2', '2003Q3', '2003Q4', '2004Q1', '2004Q2']);
+		const report = listQuarters(hemacare);
+		expect(report.spans.map(span => span.period)).toEqual(expect.arrayContaining(['2004Q1-Q2', '2003Q1-Q2', '2003Q1-Q3', '2003Q1-Q4']));
+		expect(report.quarters.find(q => q.quarter === '2004Q2')?.revenue?.value).toBe(6921000);
+	});
+});
+
+describe('readValue', () => {
+	it('prefers the newer filing and keeps the one that disagrees', () => {
+		const reading = readValue(other, {metric: 'profit'}, '2021Q1')!;
+		expect(reading.value).toBe(55);
+		expect(reading.conflict).toBe(true);
+		expect(reading.alternatives).toEqual([{figure: '21q1-profit', value: 50, source: 'q1-letter'}]);
+	});
+
+	it('is null, not zero, where nothing is stated', () => {
+		expect(readValue(other, {metric: 'cash'}, '2021Q2')).toBeNull();
+	});
+
+	it('shows both 2004Q1 net incomes of the press release as a conflict', () => {
+		const reading = readValue(hemacare, {metric: 'net-income'}, '2004Q1')!;
+		expect(reading.conflict).toBe(true);
+		expect([reading.value, ...reading.alternatives.map(item => item.value)].sort()).toEqual([246000, 264000]);
+	});
+});
+
+describe('getSegmentRevenue', () => {
+	it('uses the stated change where the filing gives one, and computes it otherwise, saying which', () => {
+		const report = getSegmentRevenue(other, '2021Q1');
+		expect(report.yearAgo).toBe('2020Q1');
+		const hardware = report.rows.find(row => row.segment === 'hardware')!;
+		expect(hardware.change).toMatchObject({value: 100, valueBasis: 'stated', percentBasis: 'computed', figures: ['21q1-sales-hw-chg']});
+		expect(hardware.change.percent).toBeCloseTo(16.667, 2);
+		const total = report.rows.find(row => row.segment === null)!;
+		expect(total.change).toMatchObject({value: 100, valueBasis: 'computed', percent: 100 / 9, percentBasis: 'computed'});
+		const cloud = report.rows.find(row => row.segment === 'cloud')!;
+		expect(cloud).toMatchObject({depth: 2, value: null, yearAgo: null, change: {value: null, valueBasis: null}});
+	});
+
+	it.each([
+		['2004Q1', null, 4845000, 4946000, -101000, 'stated', -2.0, 'stated'],
+		['2004Q1', 'ongoing-centers', 4780000, 4102000, 678000, 'stated', 16.5, 'stated'],
+		['2004Q2', 'blood-services', 1885000, 1844000, 41000, 'stated', 2.2, 'stated'],
+		['2004Q2', null, 6921000, 6937000, -16000, 'stated', -0.2, 'stated'],
+	])('HemaCare %s %s', (quarter, segment, value, yearAgo, change, valueBasis, percent, percentBasis) => {
+		const report = getSegmentRevenue(hemacare, quarter);
+		const key = segment === null && quarter === '2004Q1' ? 'blood-products' : segment;
+		const row = report.rows.find(item => item.segment === key)!;
+		expect(row.value?.value).toBe(value);
+		expect(row.yearAgo?.value).toBe(yearAgo);
+		expect(row.change.value).toBe(change);
+		expect(row.change.valueBasis).toBe(valueBasis);
+		expect(row.change.percent).toBe(percent);
+		expect(row.change.percentBasis).toBe(percentBasis);
+	});
+
+});
+
+describe('getSiteStatuses', () => {
+	it.each([
+		['2020Q2', 'open', null],
+		['2021Q1', 'closing', null],
+		['2021Q2', 'shut', '2021-05-31'],
+	])('Plant A as of %s is %s', (quarter, status, date) => {
+		const site = getSiteStatuses(other, quarter).sites.find(item => item.id === 'plant-a')!;
+		expect(site.status?.status).toBe(status);
+		expect(site.status?.date).toBe(date);
+	});
+
+	it('has no status before the first filing speaks of a site', () => {
+		expect(getSiteStatuses(other, '2021Q1').sites.find(item => item.id === 'shop-1')?.status).toBeNull();
+	});
+
+	it.each([
+		['2003Q2', 'albany', null],
+		['2003Q3', 'albany', 'named-for-closure'],
+		['2003Q4', 'albany', 'closed'],
+		['2003Q1', 'sherman-oaks', 'converted'],
+		['2004Q1', 'dartmouth-hitchcock', null],
+		['2004Q2', 'dartmouth-hitchcock', 'contract-ended'],
+	])('HemaCare as of %s: %s is %s', (quarter, id, status) => {
+		const site = getSiteStatuses(hemacare, quarter).sites.find(item => item.id === id)!;
+		expect(site.status?.status ?? null).toBe(status);
+	});
+});
+
+describe('getBalanceSeries', () => {
+	it('keeps gaps as null and gives the latest value', () => {
+		const report = getBalanceSeries(other);
+		const cash = report.rows.find(row => row.metric === 'cash')!;
+		expect(cash.values.map(value => value?.value ?? null)).toEqual([null, null, 250, null]);
+		expect(cash.latest).toEqual({quarter: '2021Q1', value: 250});
+		expect(report.rows.map(row => row.metric)).toEqual(['cash', 'inventory']);
+	});
+
+	it('limits the range', () => {
+		expect(getBalanceSeries(hemacare, '2003Q3', '2004Q2').quarters).toEqual(['2003Q3', '2003Q4', '2004Q1', '2004Q2']);
+	});
+});
+
+describe('compareQuarters', () => {
+	it('puts both sides and the change, and marks one-sided metrics instead of using zero', () => {
+		const report = compareQuarters(other, '2021Q1', '2021Q2');
+		const profit = report.rows.find(row => row.metric === 'profit')!;
+		expect(profit).toMatchObject({presence: 'both', change: 15, a: {value: 55}, b: {value: 70}});
+		expect(profit.changePercent).toBeCloseTo(27.27, 2);
+		expect(report.rows.find(row => row.metric === 'cash')).toMatchObject({presence: 'a-only', b: null, change: null, changePercent: null});
+		expect(report.rows.find(row => row.metric === 'inventory')).toMatchObject({presence: 'b-only', a: null, change: null});
+	});
+
+	it('shows HemaCare cash from 1,057,000 to 1,399,000', () => {
+		const cash = compareQuarters(hemacare, '2003Q3', '2004Q2').rows.find(row => row.metric === 'cash-and-equivalents' && row.segment === null)!;
+		expect(cash).toMatchObject({a: {value: 1057000}, b: {value: 1399000}, change: 342000});
+	});
+});
+
+describe('getQuarter', () => {
+	it('carries every figure of the period and the longer spans ending with it', () => {
+		const report = getQuarter(hemacare, '2004Q2');
+		expect(report.figures.length).toBe(hemacare.store.figures.filter(figure => figure.period === '2004Q2').length);
+		expect(report.spans.every(figure => figure.period.endsWith('-Q2'))).toBe(true);
+		expect(report.spans.length).toBeGreaterThan(0);
+		expect(report.events.map(event => event.site)).toContain('dartmouth-hitchcock');
+	});
+});
