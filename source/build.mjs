@@ -15,7 +15,8 @@ await build({
 	format: 'esm',
 	platform: 'node',
 	target: 'node20',
-	chunkNames: 'chunks/[name]-[hash]',
+	// Every file at one depth, so paths relative to a module (the bundled store) hold in any chunk.
+	chunkNames: '[name]-[hash]',
 	define: {'process.env.NODE_ENV': '"production"'},
 	// ssh2 loads optional native addons at run time; it stays a runtime dependency.
 	external: ['react-devtools-core', 'ssh2'],

@@ -53,6 +53,9 @@ function statedChange(dataset: Dataset, metric: string, segment: string | undefi
 	return {value, percent};
 }
 
+/** A change the store holds is stated only when a filing states it; a derived one was computed. */
+const basisOf = (reading: Reading): 'stated' | 'computed' => (reading.kind === 'stated' ? 'stated' : 'computed');
+
 /**
  * The change from `before` to `after` for one series: the filing's own words where it states the
  * change, worked out from the two values otherwise, and always saying which.
@@ -72,8 +75,8 @@ export function describeChange(
 	return {
 		value: stated.value?.value ?? computedValue,
 		percent: stated.percent?.value ?? computedPercent,
-		valueBasis: stated.value ? 'stated' : computedValue === null ? null : 'computed',
-		percentBasis: stated.percent ? 'stated' : computedPercent === null ? null : 'computed',
+		valueBasis: stated.value ? basisOf(stated.value) : computedValue === null ? null : 'computed',
+		percentBasis: stated.percent ? basisOf(stated.percent) : computedPercent === null ? null : 'computed',
 		figures: [stated.value?.figure, stated.percent?.figure].filter((id): id is string => id !== undefined),
 	};
 }

@@ -63,7 +63,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	const filteredGrid = {columns: screen.grid.columns, rows: screen.rows};
 	let body;
 	if (state.help) {
-		body = <HelpPane selected={state.helpRow} height={bodyHeight} />;
+		body = <HelpPane selected={state.helpRow} width={width} height={bodyHeight} />;
 	} else if (state.sources.length > 0) {
 		body = <SourcePane dataset={dataset} frames={state.sources} width={width} height={bodyHeight} />;
 	} else {

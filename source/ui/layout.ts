@@ -87,3 +87,8 @@ export function wrap(text: string, width: number): string[] {
 	if (line) lines.push(line);
 	return lines;
 }
+
+/** Key bindings the help table shows at once: it draws a rule above every row, plus its frame. */
+export function helpPageSize(bodyHeight: number): number {
+	return Math.max(1, Math.floor((bodyHeight - 4) / 2));
+}

@@ -3,6 +3,7 @@ import {compareQuarters, getBalanceSeries, getSegmentRevenue, getSiteStatuses} f
 import type {BalanceReport, CentersReport, DiffReport, SegmentsReport} from '../model/reports.js';
 import {sanitize} from '../model/text.js';
 import {keymap, resolveKey, type KeyState} from './keymap.js';
+import {helpPageSize} from './layout.js';
 import {balanceGrid, centersGrid, diffGrid, filterRows, segmentsGrid, type Grid} from './pane-rows.js';
 import {inputItems} from './source-lines.js';
 import {currentContext, reduce, type Frame, type State} from './state.js';
@@ -84,8 +85,9 @@ export function frameOf(dataset: Dataset, state: State, screen: Screen, bodyHeig
 	return {
 		quarterCount: dataset.quarters.length,
 		rowCount: screen.rows.length,
-		pageSize: Math.max(1, bodyHeight - 2),
-		helpCount: keymap.length,
+		pageSize: state.help ? helpPageSize(bodyHeight) : Math.max(1, bodyHeight - 2),
+		// Help scrolls by its first visible row, which can go as far as the last page.
+		helpCount: Math.max(1, keymap.length - helpPageSize(bodyHeight) + 1),
 		changedRows: screen.rows.flatMap((row, index) => (row.changed ? [index] : [])),
 		open: top ? (inputs ? {...inputs, selected: 0} : undefined) : screen.rows[screen.selectedRow]?.open,
 	};

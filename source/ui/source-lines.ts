@@ -20,7 +20,8 @@ export function describeItem(dataset: Dataset, item: SourceItem): Line {
 	const metric = dataset.metrics.get(figure.metric)?.name ?? figure.metric;
 	const measure = figure.measure ?? 'value';
 	const amount = measure === 'value' ? formatValue(figure.value, figure.unit) : `${formatChange(figure.value, figure.unit)} vs ${figure.compareTo}`;
-	return {text: `${figure.period}  ${metric}${figure.segment ? ` · ${figure.segment}` : ''}  ${figure.qualifier ? `${figure.qualifier} ` : ''}${amount}  ${figure.kind === 'derived' ? 'derived' : `stated · ${figure.source}`}`};
+	const segment = figure.segment ? ` · ${dataset.segments.get(figure.segment)?.name ?? figure.segment}` : '';
+	return {text: `${figure.period}  ${metric}${segment}  ${figure.qualifier ? `${figure.qualifier} ` : ''}${amount}  ${figure.kind === 'derived' ? 'derived' : `stated · ${figure.source}`}`};
 }
 
 /**

@@ -50,13 +50,14 @@ describe('getSegmentRevenue', () => {
 	});
 
 	it.each([
+		['2004Q1', 'total', 6736000, 6931000, -195000, 'computed', -2.8, 'stated'],
 		['2004Q1', null, 4845000, 4946000, -101000, 'stated', -2.0, 'stated'],
 		['2004Q1', 'ongoing-centers', 4780000, 4102000, 678000, 'stated', 16.5, 'stated'],
 		['2004Q2', 'blood-services', 1885000, 1844000, 41000, 'stated', 2.2, 'stated'],
 		['2004Q2', null, 6921000, 6937000, -16000, 'stated', -0.2, 'stated'],
 	])('HemaCare %s %s', (quarter, segment, value, yearAgo, change, valueBasis, percent, percentBasis) => {
 		const report = getSegmentRevenue(hemacare, quarter);
-		const key = segment === null && quarter === '2004Q1' ? 'blood-products' : segment;
+		const key = segment === 'total' ? null : segment === null && quarter === '2004Q1' ? 'blood-products' : segment;
 		const row = report.rows.find(item => item.segment === key)!;
 		expect(row.value?.value).toBe(value);
 		expect(row.yearAgo?.value).toBe(yearAgo);

@@ -1,19 +1,21 @@
 import {Box, Text} from 'ink';
 import {Table} from 'ink-table';
 import {describeContexts, keymap} from '../keymap.js';
-import {scrollOffset} from '../layout.js';
+import {helpPageSize} from '../layout.js';
 
-type Props = {selected: number; height: number};
+/** `selected` is the first binding shown: help scrolls, it has no cursor. */
+type Props = {selected: number; width: number; height: number};
 
 /** Every key of the keymap, a page at a time. */
-export default function HelpPane({selected, height}: Props) {
-	// The table draws a rule above every row: two lines a row, plus its top, heading and bottom.
-	const perPage = Math.max(1, Math.floor((height - 4) / 2));
-	const offset = scrollOffset(selected, keymap.length, perPage);
+export default function HelpPane({selected, width, height}: Props) {
+	const perPage = helpPageSize(height);
+	const offset = Math.max(0, Math.min(selected, keymap.length - perPage));
+	// The Where column goes first when the window is too narrow for all three.
+	const wide = width >= 80;
 	const data = keymap.slice(offset, offset + perPage).map(binding => ({
 		Keys: binding.label,
 		Does: binding.description,
-		Where: describeContexts(binding),
+		...(wide ? {Where: describeContexts(binding)} : {}),
 	}));
 	return (
 		<Box flexDirection="column" height={height}>
