@@ -7,7 +7,7 @@ const result = await runCli(process.argv.slice(2), {
 	stdout: process.stdout,
 	stderr: process.stderr,
 	stdoutIsTTY: Boolean(process.stdout.isTTY),
-	columns: process.stdout.columns ?? 100,
+	columns: process.stdout.columns || 100,
 	env: process.env,
 	cwd: process.cwd(),
 });

@@ -9,6 +9,7 @@ import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
 import type {Report} from './model/reports.js';
+import {checkStore, severities, type Severity} from './model/check.js';
 import {sanitize} from './model/text.js';
 import {formatReport, writeJson, type OutputMode} from './output/write.js';
 
@@ -23,6 +24,8 @@ export type CommandIo = {
 	columns: number;
 	env: Readonly<Record<string, string | undefined>>;
 	cwd: string;
+	/** Asks a yes/no question on the terminal; absent where there is no one to ask. */
+	confirm?: ((question: string) => Promise<boolean>) | undefined;
 };
 
 /** The panes the explorer opens on, and the command each one prints when there is no terminal. */
@@ -55,6 +58,8 @@ export const helpText = `
     balance                Balance-sheet figures across quarters (gaps stay gaps)
     show <Q>               Every figure for a quarter or period (2004Q2, 2004Q1-Q2)
     diff <A> <B>           Every metric of two quarters side by side, with the change
+    check                  Tie-out checks: where the figures contradict each other
+    import <file>          Add or correct figures, sources and site events (JSON or CSV)
     schema                 The store's JSON Schema
     serve                  An SSH server that shows the explorer to visitors (see below)
 
@@ -66,6 +71,14 @@ export const helpText = `
     --csv                  CSV with a header row
     --debug                Show the stack trace of an error
     --help, --version
+
+  Check and import flags
+    --fail-on <level>      check exits 4 on a finding at or above: info, warning, error
+                           (default warning)
+    --dry-run              import: show what would change, write nothing
+    --yes, -y              import: write without asking (it asks only on a terminal)
+    --replace              import: let a row replace a figure it conflicts with
+    --no-backup            import: skip the timestamped copy of the previous store
 
   Serve flags
     --host <addr>          Address to listen on (default 127.0.0.1)
@@ -90,7 +103,10 @@ export const helpText = `
     0  success
     1  internal error
     2  usage error: unknown command or flag, bad or unknown quarter, missing argument
-    3  data error: store missing, unreadable, not JSON, or failing the schema
+    3  data error: store missing, unreadable, not JSON, or failing the schema;
+       an import file that is malformed
+    4  check found something at or above --fail-on
+    5  import refused: a row conflicts with the store, or the write was declined
 
   Examples
     $ quarterdeck quarters
@@ -128,11 +144,18 @@ export const flagSpecs = {
 	maxSessionTime: {type: 'string'},
 	connectRate: {type: 'string'},
 	jsonLog: {type: 'boolean'},
+	// check
+	failOn: {type: 'string'},
+	// import
+	dryRun: {type: 'boolean'},
+	yes: {type: 'boolean', shortFlag: 'y'},
+	replace: {type: 'boolean'},
+	backup: {type: 'boolean'},
 } satisfies Record<string, FlagSpec>;
 
 export type Flags = {[K in keyof typeof flagSpecs]?: (typeof flagSpecs)[K]['type'] extends 'string' ? string : boolean};
 
-export const commands = ['quarters', 'segments', 'centers', 'balance', 'show', 'diff', 'schema', 'explore', 'serve'] as const;
+export const commands = ['quarters', 'segments', 'centers', 'balance', 'show', 'diff', 'check', 'import', 'schema', 'explore', 'serve'] as const;
 
 /** Parses arguments without ever exiting the process: unknown flags become a usage error. */
 export function parseArguments(argv: readonly string[]): {input: string[]; flags: Flags} {
@@ -234,6 +257,25 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 		}
 
 		const db = resolveDbPath(flags, io);
+		// import reads the store itself, under its lock.
+		if (command === 'import') {
+			expectArguments(command, args, ['file']);
+			const {runImport} = await import('./data/import.js');
+			return {
+				exitCode: await runImport(
+					{
+						file: path.resolve(io.cwd, args[0]!),
+						db,
+						dryRun: Boolean(flags.dryRun),
+						yes: Boolean(flags.yes),
+						replace: Boolean(flags.replace),
+						backup: flags.backup !== false,
+						mode,
+					},
+					io,
+				),
+			};
+		}
 		const dataset = createDataset(await loadStore(db));
 		if (command === 'serve') {
 			expectArguments(command, args, []);
@@ -266,6 +308,17 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				expectArguments(command, args, ['quarter']);
 				write(getQuarter(dataset, resolvePeriod(args[0]!, dataset)));
 				break;
+			case 'check': {
+				expectArguments(command, args, []);
+				const failOn = flags.failOn ?? 'warning';
+				if (!(severities as readonly string[]).includes(failOn)) {
+					throw new UsageError(`--fail-on "${failOn}" is not a level; expected one of ${severities.join(', ')}`);
+				}
+				const report = checkStore(dataset, flags.quarter ? resolveQuarter(flags.quarter, dataset.quarters, '--quarter') : undefined);
+				write(report);
+				const worst = severities.indexOf(failOn as Severity);
+				return {exitCode: report.findings.some(finding => severities.indexOf(finding.severity) >= worst) ? exitCodes.findings : exitCodes.ok};
+			}
 			case 'diff':
 				expectArguments(command, args, ['A', 'B']);
 				write(

@@ -1,4 +1,5 @@
 import type {Measure, Unit} from '../data/schema.js';
+import type {CheckReport} from './check.js';
 import type {Reading} from './dataset.js';
 
 /**
@@ -162,4 +163,4 @@ export type ShowReport = {
 	events: Array<SiteEventView & {site: string; siteName: string}>;
 };
 
-export type Report = QuartersReport | SegmentsReport | CentersReport | BalanceReport | DiffReport | ShowReport;
+export type Report = QuartersReport | SegmentsReport | CentersReport | BalanceReport | DiffReport | ShowReport | CheckReport;

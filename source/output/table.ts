@@ -1,6 +1,8 @@
 import type {Reading} from '../model/dataset.js';
 import {directionMark, formatChange, formatPercentChange, formatValue} from '../model/format.js';
 import type {Unit} from '../data/schema.js';
+import {figureColumns, figureRecord} from './figure-record.js';
+import type {CheckReport} from '../model/check.js';
 import type {
 	BalanceReport,
 	CentersReport,
@@ -26,10 +28,13 @@ export type Table = {title: string; columns: Column[]; rows: Cell[][]; notes: st
 const text = (value: string | null, tone?: Tone): Cell => ({text: value ?? '', value, tone});
 const missing = (label = 'n/r'): Cell => ({text: label, value: null, tone: 'muted'});
 
-/** A reading as a cell: value, hedge, `*` when it was derived, `!` when figures disagree. */
-export function readingCell(reading: Reading | null): Cell {
+/**
+ * A reading as a cell: value, hedge, `*` when it was derived, `!` when figures disagree, and `⚑` when
+ * `flagged` says a tie-out check involves one of its figures.
+ */
+export function readingCell(reading: Reading | null, flagged?: (figure: string) => boolean): Cell {
 	if (!reading) return missing();
-	const marks = `${reading.kind === 'derived' ? '*' : ''}${reading.conflict ? '!' : ''}`;
+	const marks = `${reading.kind === 'derived' ? '*' : ''}${reading.conflict ? '!' : ''}${flagged && reading.figures.some(flagged) ? '⚑' : ''}`;
 	const hedge = reading.qualifier ? `${reading.qualifier} ` : '';
 	return {
 		text: `${hedge}${formatValue(reading.value, reading.unit)}${marks}`,
@@ -212,8 +217,51 @@ function showTable(report: ShowReport): Table {
 	};
 }
 
-/** Flattens any report into one table. */
-export function toTable(report: Report): Table {
+function checkTable(report: CheckReport): Table {
+	const money = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
+	return {
+		title: `Tie-out checks${report.quarter ? ` for ${report.quarter}` : ''}: ${report.summary.error} error(s), ${report.summary.warning} warning(s), ${report.summary.info} info`,
+		columns: [
+			{header: 'Period', align: 'left'},
+			{header: 'Severity', align: 'left'},
+			{header: 'Rule', align: 'left'},
+			{header: 'Finding', align: 'left'},
+			{header: 'Arithmetic', align: 'left'},
+			{header: 'Gap', align: 'right'},
+			{header: 'Tolerance', align: 'right'},
+			{header: 'Figures', align: 'left'},
+		],
+		rows: report.findings.map(finding => [
+			text(finding.period),
+			text(finding.severity, finding.severity === 'error' ? 'down' : finding.severity === 'warning' ? 'warn' : 'muted'),
+			text(finding.rule),
+			text(finding.message),
+			text(finding.arithmetic),
+			{text: finding.gap === null ? '' : String(money(finding.gap)), value: money(finding.gap)},
+			{text: finding.tolerance === null ? '' : String(money(finding.tolerance)), value: money(finding.tolerance)},
+			text(finding.figures.map(figure => figure.id).join(' ')),
+		]),
+		notes: [],
+	};
+}
+
+/** `show` for machines: one figure record a row, the columns `import` reads back. */
+function showRecords(report: ShowReport): Table {
+	return {
+		title: `${report.period}: ${report.label}`,
+		columns: figureColumns.map(header => ({header, align: 'left' as const})),
+		rows: [...report.figures, ...report.spans].map(figure =>
+			figureRecord(figure).map(value => ({text: value === null ? '' : String(value), value})),
+		),
+		notes: [],
+	};
+}
+
+/**
+ * Flattens any report into one table. `machine` asks for the form scripts read back (CSV and
+ * tab-separated): for `show`, figure records rather than the reading layout.
+ */
+export function toTable(report: Report, machine = false): Table {
 	switch (report.command) {
 		case 'quarters':
 			return quartersTable(report);
@@ -226,6 +274,8 @@ export function toTable(report: Report): Table {
 		case 'diff':
 			return diffTable(report);
 		case 'show':
-			return showTable(report);
+			return machine ? showRecords(report) : showTable(report);
+		case 'check':
+			return checkTable(report);
 	}
 }

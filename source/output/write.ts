@@ -1,5 +1,6 @@
 import {sanitize} from '../model/text.js';
 import type {Report} from '../model/reports.js';
+import {drawCheck} from './check-text.js';
 import {toTable, type Cell, type Table, type Tone} from './table.js';
 
 /** How a report is written: a drawn table for a terminal, or one of the machine formats. */
@@ -94,8 +95,9 @@ export function writeJson(value: unknown, pretty: boolean): string {
 /** Writes a report in the chosen mode. */
 export function formatReport(report: Report, options: WriteOptions): string {
 	if (options.mode === 'json') return writeJson(report, options.pretty);
-	const table = toTable(report);
-	if (options.mode === 'csv') return writeCsv(table);
-	if (options.mode === 'tsv') return writeTsv(table);
-	return drawTable(table, options.color, options.width);
+	if (options.mode === 'table') {
+		return report.command === 'check' ? drawCheck(report, options.color, options.width) : drawTable(toTable(report), options.color, options.width);
+	}
+	const table = toTable(report, true);
+	return options.mode === 'csv' ? writeCsv(table) : writeTsv(table);
 }

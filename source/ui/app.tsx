@@ -1,5 +1,6 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useMemo, useRef, useState} from 'react';
+import {checkStore, indexFindings} from '../model/check.js';
 import type {Dataset} from '../model/dataset.js';
 import Footer from './components/footer.js';
 import Header from './components/header.js';
@@ -24,7 +25,9 @@ export type AppProps = {dataset: Dataset; pane: PaneId; quarter: string; a: stri
 export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
-	const screens = useMemo(() => createScreens(dataset), [dataset]);
+	// The tie-out checks run once per store; every pane marks what they involve.
+	const findings = useMemo(() => indexFindings(checkStore(dataset)), [dataset]);
+	const screens = useMemo(() => createScreens(dataset, findings), [dataset, findings]);
 	const [state, setState] = useState<State>(() => {
 		const index = (id: string) => Math.max(0, dataset.quarters.indexOf(id));
 		return createState({pane, quarter: index(quarter), diffA: index(a), diffB: index(b)});
@@ -65,7 +68,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	if (state.help) {
 		body = <HelpPane selected={state.helpRow} width={width} height={bodyHeight} />;
 	} else if (state.sources.length > 0) {
-		body = <SourcePane dataset={dataset} frames={state.sources} width={width} height={bodyHeight} />;
+		body = <SourcePane dataset={dataset} frames={state.sources} findings={findings} width={width} height={bodyHeight} />;
 	} else {
 		const common = {grid: filteredGrid, selected: screen.selectedRow, width, height: bodyHeight};
 		switch (state.pane) {

@@ -23,6 +23,10 @@ export type GridRow = {
 
 export type Grid = {columns: GridColumn[]; rows: GridRow[]};
 
+/** Whether a tie-out finding involves a figure or a site; the grids mark those with ⚑. */
+export type Flags = {figure: (id: string) => boolean; site: (id: string) => boolean};
+export const noFlags: Flags = {figure: () => false, site: () => false};
+
 const empty: Cell = {text: '', value: null};
 const na: Cell = {text: 'n/r', value: null, tone: 'muted'};
 
@@ -51,7 +55,7 @@ export function filterRows(rows: readonly GridRow[], filter: string): GridRow[] 
 }
 
 /** Segments: the quarter before, the quarter, the change against a year earlier, and the trend. */
-export function segmentsGrid(report: SegmentsReport, quarters: readonly string[]): Grid {
+export function segmentsGrid(report: SegmentsReport, quarters: readonly string[], flags: Flags = noFlags): Grid {
 	const index = quarters.indexOf(report.quarter);
 	const previous = index > 0 ? quarters[index - 1] : undefined;
 	const next = index >= 0 && index < quarters.length - 1 ? quarters[index + 1] : undefined;
@@ -80,10 +84,10 @@ export function segmentsGrid(report: SegmentsReport, quarters: readonly string[]
 			cells: [
 				{text: `${'  '.repeat(Math.max(0, row.depth - 1))}${row.name}`, value: row.name, tone: row.depth === 0 ? 'strong' : undefined},
 				valueAt(previous),
-				readingCell(row.value),
+				readingCell(row.value, flags.figure),
 				valueAt(next),
-				readingCell(row.yearAgo),
-				changeCell(row.change.value, unit, computedMark(row.change.valueBasis)),
+				readingCell(row.yearAgo, flags.figure),
+				changeCell(row.change.value, unit, `${computedMark(row.change.valueBasis)}${row.change.figures.some(flags.figure) ? '⚑' : ''}`),
 				percentCell(row.change.percent, computedMark(row.change.percentBasis)),
 				{text: sparkline(values), value: null, tone: 'muted'},
 			],
@@ -100,7 +104,7 @@ export function segmentsGrid(report: SegmentsReport, quarters: readonly string[]
 }
 
 /** Centers: every site with its status badge as of the quarter. */
-export function centersGrid(report: CentersReport): Grid {
+export function centersGrid(report: CentersReport, flags: Flags = noFlags): Grid {
 	const columns: GridColumn[] = [
 		{header: 'Site', align: 'left', flex: true, priority: 10, min: 14},
 		{header: 'Type', align: 'left', flex: true, priority: 6, min: 10},
@@ -119,7 +123,7 @@ export function centersGrid(report: CentersReport): Grid {
 			key: site.id,
 			name: `${site.name} ${site.location} ${site.typeName}`,
 			cells: [
-				{text: site.name, value: site.name, tone: 'strong'},
+				{text: `${flags.site(site.id) || site.figures.some(figure => flags.figure(figure.id)) ? '⚑ ' : ''}${site.name}`, value: site.name, tone: 'strong'},
 				{text: site.typeName, value: site.typeName},
 				{text: site.location, value: site.location},
 				status
@@ -136,7 +140,7 @@ export function centersGrid(report: CentersReport): Grid {
 }
 
 /** Balance: each metric at the quarters up to the selected one, its latest value and its trend. */
-export function balanceGrid(report: BalanceReport, selected: string): Grid {
+export function balanceGrid(report: BalanceReport, selected: string, flags: Flags = noFlags): Grid {
 	const at = Math.max(0, report.quarters.indexOf(selected));
 	const shown = [at - 2, at - 1, at].filter(index => index >= 0);
 	const columns: GridColumn[] = [
@@ -153,8 +157,8 @@ export function balanceGrid(report: BalanceReport, selected: string): Grid {
 			name: row.name,
 			cells: [
 				{text: row.name, value: row.name, tone: 'strong'},
-				...shown.map(index => (row.values[index] ? readingCell(row.values[index]!) : na)),
-				latest ? {...readingCell(latest), text: `${readingCell(latest).text} ${row.latest!.quarter.slice(2)}`} : na,
+				...shown.map(index => (row.values[index] ? readingCell(row.values[index]!, flags.figure) : na)),
+				latest ? {...readingCell(latest, flags.figure), text: `${readingCell(latest, flags.figure).text} ${row.latest!.quarter.slice(2)}`} : na,
 				{text: sparkline(row.values.map(value => value?.value ?? null)), value: null, tone: 'muted'},
 			],
 			open: openReadings(`${row.name} · ${selectedReading ? selected : (row.latest?.quarter ?? selected)}`, [selectedReading ?? latest]),
@@ -164,7 +168,7 @@ export function balanceGrid(report: BalanceReport, selected: string): Grid {
 }
 
 /** Diff: every metric of A and B with the change; rows that differ can be jumped between. */
-export function diffGrid(report: DiffReport, dataset: Dataset): Grid {
+export function diffGrid(report: DiffReport, dataset: Dataset, flags: Flags = noFlags): Grid {
 	const columns: GridColumn[] = [
 		{header: 'Metric', align: 'left', flex: true, priority: 10, min: 16},
 		{header: `A ${report.a}`, align: 'right', priority: 10},
@@ -181,8 +185,8 @@ export function diffGrid(report: DiffReport, dataset: Dataset): Grid {
 			name: label,
 			cells: [
 				{text: label, value: row.name, tone: 'strong'},
-				row.a ? readingCell(row.a) : {text: `only in B`, value: null, tone: 'muted'},
-				row.b ? readingCell(row.b) : {text: `only in A`, value: null, tone: 'muted'},
+				row.a ? readingCell(row.a, flags.figure) : {text: `only in B`, value: null, tone: 'muted'},
+				row.b ? readingCell(row.b, flags.figure) : {text: `only in A`, value: null, tone: 'muted'},
 				changeCell(row.change, row.unit),
 				percentCell(row.changePercent),
 			],

@@ -4,7 +4,8 @@ import type {BalanceReport, CentersReport, DiffReport, SegmentsReport} from '../
 import {sanitize} from '../model/text.js';
 import {keymap, resolveKey, type KeyState} from './keymap.js';
 import {helpPageSize} from './layout.js';
-import {balanceGrid, centersGrid, diffGrid, filterRows, segmentsGrid, type Grid} from './pane-rows.js';
+import type {FindingIndex} from '../model/check.js';
+import {balanceGrid, centersGrid, diffGrid, filterRows, noFlags, segmentsGrid, type Flags, type Grid} from './pane-rows.js';
 import {inputItems} from './source-lines.js';
 import {currentContext, reduce, type Frame, type State} from './state.js';
 
@@ -41,8 +42,11 @@ function cached<T>(compute: (key: string) => T): (key: string) => T {
  * Builds screens for one store, computing each report and grid once per quarter (or pair of
  * quarters) however often it is shown.
  */
-export function createScreens(dataset: Dataset): (state: State) => Screen {
+export function createScreens(dataset: Dataset, findings?: FindingIndex): (state: State) => Screen {
 	const {quarters} = dataset;
+	const flags: Flags = findings
+		? {figure: id => findings.byFigure.has(id), site: id => findings.bySite.has(id)}
+		: noFlags;
 	const segments = cached(quarter => getSegmentRevenue(dataset, quarter));
 	const centers = cached(quarter => getSiteStatuses(dataset, quarter));
 	const balance = getBalanceSeries(dataset);
@@ -52,10 +56,10 @@ export function createScreens(dataset: Dataset): (state: State) => Screen {
 	});
 	const grids = cached(key => {
 		const [pane, first, second] = key.split('|') as [string, string, string];
-		if (pane === 'segments') return segmentsGrid(segments(first), quarters);
-		if (pane === 'centers') return centersGrid(centers(first));
-		if (pane === 'balance') return balanceGrid(balance, first);
-		return diffGrid(diff(`${first}|${second}`), dataset);
+		if (pane === 'segments') return segmentsGrid(segments(first), quarters, flags);
+		if (pane === 'centers') return centersGrid(centers(first), flags);
+		if (pane === 'balance') return balanceGrid(balance, first, flags);
+		return diffGrid(diff(`${first}|${second}`), dataset, flags);
 	});
 	return state => {
 		const quarter = quarters[state.quarter] ?? quarters.at(-1) ?? '';

@@ -1,3 +1,4 @@
+import type {Finding, FindingIndex} from '../model/check.js';
 import type {Dataset} from '../model/dataset.js';
 import {describePeriod} from '../model/period.js';
 import {formatChange, formatValue} from '../model/format.js';
@@ -28,7 +29,12 @@ export function describeItem(dataset: Dataset, item: SourceItem): Line {
  * Everything the store says of an item, as lines: the filing, its date, the exact words, and for a
  * derived figure its formula with each input's value.
  */
-export function detailLines(dataset: Dataset, item: SourceItem): Line[] {
+export function detailLines(dataset: Dataset, item: SourceItem, findings?: FindingIndex): Line[] {
+	const flagged = (list: Finding[] | undefined): Line[] =>
+		(list ?? []).flatMap(finding => [
+			{text: `⚑ ${finding.severity} · ${finding.rule}: ${finding.message}`, tone: finding.severity === 'error' ? 'down' : 'warn'},
+			...(finding.arithmetic ? [{text: `  ${finding.arithmetic}`, tone: 'muted' as const}] : []),
+		]);
 	if (item.kind === 'event') {
 		const site = dataset.sites.get(item.site);
 		const event = site?.events[item.index];
@@ -41,6 +47,7 @@ export function detailLines(dataset: Dataset, item: SourceItem): Line[] {
 			{text: `Filing: ${source?.title ?? event.source} (${source?.date ?? 'undated'})`},
 			{text: `“${event.quote}”`},
 			...(event.note ? [{text: `Note: ${event.note}`, tone: 'muted' as const}] : []),
+			...flagged(findings?.bySite.get(item.site)),
 		];
 	}
 	const figure = dataset.figures.get(item.id);
@@ -66,6 +73,8 @@ export function detailLines(dataset: Dataset, item: SourceItem): Line[] {
 		lines.push({text: 'Enter opens the inputs', tone: 'muted'});
 	}
 	if (figure.note) lines.push({text: `Note: ${figure.note}`, tone: 'muted'});
+	// Findings first after the value would push the words off a short screen; they come last.
+	lines.push(...flagged(findings?.byFigure.get(figure.id)));
 	return lines;
 }
 

@@ -45,7 +45,7 @@ describe('segments pane', () => {
 		expect(text).toContain('[1 Segments]');
 		expect(text).toContain('◂ 2004Q2 ▸');
 		expect(text).toMatch(/Total revenue\s+\$6,736,000\s+\$6,921,000/);
-		expect(text).toMatch(/Ongoing centers .*▲\+\$810,000\s+\+20\.8%/);
+		expect(text).toMatch(/Ongoing centers .*▲\+\$810,000⚑\s+\+20\.8%/);
 		expect(text).toContain('Blood services');
 	});
 
@@ -130,6 +130,21 @@ describe('source view', () => {
 		const text = await press('/', 'n', 'e', 't', ' ', 'i', 'n', 'c', enter, enter);
 		expect(text).toContain('$246,000');
 		expect(text).toContain('$264,000');
+	});
+});
+
+describe('tie-out findings', () => {
+	it('mark the figures they involve, and the source view shows them', async () => {
+		const {frame, press} = await open();
+		expect(frame()).toMatch(/Closed centers .*\$323,000\*⚑/);
+		const text = await press('j', 'j', 'j', enter);
+		expect(text).toContain('⚑ error · part-exceeds-whole');
+		expect(text).toContain('$372,000 > $323,000');
+	});
+
+	it('mark sites that filings list differently', async () => {
+		const {press} = await open({pane: 'centers'});
+		expect(await press('/', 'T', 'e', 'n', 'n', enter)).toMatch(/⚑ Tennessee blood-serv/);
 	});
 });
 

@@ -11,7 +11,7 @@ export default function SegmentsPane({report, grid, selected, width, height}: Pr
 		<Box flexDirection="column" height={height}>
 			<Text wrap="truncate">
 				<Text bold>{report.metric?.name ?? 'Revenue'} by segment</Text>
-				{` · ${report.quarter} against ${report.yearAgo} · * derived  ! filings disagree  ~ computed`}
+				{` · ${report.quarter} against ${report.yearAgo} · * derived  ! filings disagree  ⚑ check finding  ~ computed`}
 			</Text>
 			<GridView grid={grid} selected={selected} width={width} height={height - 1} empty={report.metric ? 'No segment matches the filter' : 'The store names no revenue metric (role "revenue")'} />
 		</Box>
