@@ -16,7 +16,7 @@ if ('serve' in result) {
 	const {serve} = await import('./ssh/serve.js');
 	process.exitCode = await serve(result.serve, {stderr: process.stderr, env: process.env, cwd: process.cwd()});
 } else if ('explore' in result) {
-	const {runLocal} = await import('./ui/local.js');
+	const {runLocal} = await import('./explore-local.js');
 	process.exitCode = await runLocal(result.explore);
 } else {
 	process.exitCode = result.exitCode;

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import process from 'node:process';
 import tty from 'node:tty';
-import type {ExploreRequest} from '../commands.js';
-import {exitCodes} from '../errors.js';
-import {runExplorer} from './run.js';
+import type {ExploreRequest} from './commands.js';
+import {exitCodes} from './errors.js';
+import {sanitize} from './model/text.js';
+import {runExplorer} from './ui/run.js';
 
 /** Keys come from stdin when it is a terminal, else from the controlling terminal, if there is one. */
 function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefined {
@@ -33,7 +34,7 @@ export async function runLocal(request: ExploreRequest): Promise<number> {
 		await explorer.done;
 		return exitCodes.ok;
 	} catch (error) {
-		process.stderr.write(`quarterdeck: the explorer stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(`quarterdeck: the explorer stopped: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
 		return exitCodes.internal;
 	} finally {
 		for (const signal of signals) process.off(signal, stop);
