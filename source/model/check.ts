@@ -4,7 +4,8 @@ import type {ResolvedFigure} from './derive.js';
 import {formatValue} from './format.js';
 import {comparePeriods, daysInPeriod, quarterOrdinal} from './period.js';
 import {writtenPrecision} from './quote-numbers.js';
-import {OUTPUT_FORMAT} from './reports.js';
+import {OUTPUT_FORMAT, type FigureView} from './reports.js';
+import {viewFigure} from './views.js';
 
 export const severities = ['info', 'warning', 'error'] as const;
 export type Severity = (typeof severities)[number];
@@ -42,29 +43,13 @@ const ruleSeverity: Record<RuleId, Severity> = {
 	'value-in-quote': 'error',
 };
 
-export type FindingFigure = {
-	id: string;
-	period: string;
-	metric: string;
-	segment: string | null;
-	sites: string[];
-	measure: string;
-	compareTo: string | null;
-	value: number;
-	unit: Unit;
-	kind: 'stated' | 'derived';
-	qualifier: string | null;
-	source: string | null;
-	quote: string | null;
-};
-
 export type Finding = {
 	rule: RuleId;
 	severity: Severity;
 	/** The quarter (or longer period) the finding belongs to. */
 	period: string;
 	message: string;
-	figures: FindingFigure[];
+	figures: FigureView[];
 	/** Sites the finding is about, by id. */
 	sites: string[];
 	/** The arithmetic that fails, in words and numbers. */
@@ -129,21 +114,7 @@ function figuresAt(dataset: Dataset, key: {metric: string; segment?: string | un
 /** Runs every rule over the store (or the findings of one quarter) and reports what fails. */
 export function checkStore(dataset: Dataset, quarter?: string): CheckReport {
 	const findings: Finding[] = [];
-	const view = (figure: ResolvedFigure): FindingFigure => ({
-		id: figure.id,
-		period: figure.period,
-		metric: figure.metric,
-		segment: figure.segment ?? null,
-		sites: figure.sites ?? [],
-		measure: figure.measure ?? 'value',
-		compareTo: figure.compareTo ?? null,
-		value: figure.value,
-		unit: figure.unit,
-		kind: figure.kind,
-		qualifier: figure.qualifier ?? null,
-		source: figure.source ?? null,
-		quote: figure.quote ?? null,
-	});
+	const view = (figure: ResolvedFigure) => viewFigure(dataset, figure);
 	const name = (ref: MetricRef) => {
 		const metric = dataset.metrics.get(ref.metric)?.name ?? ref.metric;
 		const segment = ref.segment ? dataset.segments.get(ref.segment)?.name ?? ref.segment : undefined;

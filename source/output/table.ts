@@ -43,16 +43,18 @@ export function readingCell(reading: Reading | null, flagged?: (figure: string) 
 	};
 }
 
-function changeCell(value: number | null, unit: Unit, suffix = ''): Cell {
+/** A signed change with ▲/▼, so direction reads without colour; `suffix` carries marks such as `~`. */
+export function changeCell(value: number | null, unit: Unit, suffix = ''): Cell {
 	if (value === null) return missing('');
 	return {
-		text: `${directionMark(value)} ${formatChange(value, unit)}${suffix}`,
+		text: `${directionMark(value)}${formatChange(value, unit)}${suffix}`,
 		value,
 		tone: value > 0 ? 'up' : value < 0 ? 'down' : undefined,
 	};
 }
 
-function percentCell(value: number | null, suffix = ''): Cell {
+/** A signed percentage change. */
+export function percentCell(value: number | null, suffix = ''): Cell {
 	if (value === null) return missing('');
 	return {text: `${formatPercentChange(value)}${suffix}`, value, tone: value > 0 ? 'up' : value < 0 ? 'down' : undefined};
 }

@@ -1,8 +1,8 @@
 import type {Dataset, Reading} from '../model/dataset.js';
-import {directionMark, formatChange, formatPercentChange, formatValue} from '../model/format.js';
+import {formatValue} from '../model/format.js';
 import type {BalanceReport, CentersReport, DiffReport, SegmentsReport} from '../model/reports.js';
 import {sparkline} from '../model/sparkline.js';
-import {readingCell, type Cell} from '../output/table.js';
+import {changeCell, percentCell, readingCell, type Cell} from '../output/table.js';
 import type {SourceFrame, SourceItem} from './state.js';
 
 /** A column of a pane's grid; `flex` columns give up width first, lower `priority` columns drop first. */
@@ -29,16 +29,6 @@ export const noFlags: Flags = {figure: () => false, site: () => false};
 
 const empty: Cell = {text: '', value: null};
 const na: Cell = {text: 'n/r', value: null, tone: 'muted'};
-
-function changeCell(value: number | null, unit: Parameters<typeof formatChange>[1], mark = ''): Cell {
-	if (value === null) return empty;
-	return {text: `${directionMark(value)}${formatChange(value, unit)}${mark}`, value, tone: value > 0 ? 'up' : value < 0 ? 'down' : undefined};
-}
-
-function percentCell(value: number | null, mark = ''): Cell {
-	if (value === null) return empty;
-	return {text: `${formatPercentChange(value)}${mark}`, value, tone: value > 0 ? 'up' : value < 0 ? 'down' : undefined};
-}
 
 const figureItems = (ids: readonly string[]): SourceItem[] => ids.map(id => ({kind: 'figure', id}));
 
