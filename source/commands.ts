@@ -92,6 +92,8 @@ export const helpText = `
     --max-session-time <s> Longest a session may last, in seconds (default 3600)
     --connect-rate <n>     New connections per address per minute (default 20)
     --json-log             Log one JSON object per line instead of text
+  A visitor's session ends with status 0 on q, 1 when the server ends it (a limit, the
+  idle or session time, shutdown); an exec command ends with that command's exit code.
 
   Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
   quarter in the store: latest, latest-1, latest-4 (a year earlier).
