@@ -1,6 +1,20 @@
 #!/usr/bin/env node
 import process from 'node:process';
+import {createInterface} from 'node:readline/promises';
 import {runCli} from './commands.js';
+
+/** A yes/no question on the terminal, for commands that change a store; none when not on a terminal. */
+const confirm =
+	process.stdin.isTTY && process.stdout.isTTY
+		? async (question: string) => {
+				const prompt = createInterface({input: process.stdin, output: process.stdout});
+				try {
+					return /^y(es)?$/i.test((await prompt.question(`${question} `)).trim());
+				} finally {
+					prompt.close();
+				}
+			}
+		: undefined;
 
 // React and Ink are loaded only when the explorer opens; every scriptable command stays without them.
 const result = await runCli(process.argv.slice(2), {
@@ -10,6 +24,7 @@ const result = await runCli(process.argv.slice(2), {
 	columns: process.stdout.columns || 100,
 	env: process.env,
 	cwd: process.cwd(),
+	confirm,
 });
 
 if ('serve' in result) {
