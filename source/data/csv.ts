@@ -55,69 +55,46 @@ export function parseCsv(text: string): CsvRecord[] {
 		return true;
 	};
 
-	while (index <= source.length) {
-		if (index === source.length) {
-			// End of input: a final record without a line break after it.
-			if (fields.length > 0) endRecord();
-			break;
-		}
-		if (fields.length === 0) recordLine = line;
-		if (source[index] === '"') {
-			const startLine = line;
-			const startColumn = column;
-			index++;
-			column++;
-			let value = '';
-			for (;;) {
-				if (index >= source.length) {
-					throw new CsvSyntaxError(
-						`a quoted field opened at line ${startLine}, column ${startColumn} is never closed (expected a closing ")`,
-						row,
-						startLine,
-						startColumn,
-					);
-				}
-				const character = source[index]!;
-				if (character === '"') {
-					if (source[index + 1] === '"') {
-						value += '"';
-						index += 2;
-						column += 2;
-						continue;
-					}
-					index++;
-					column++;
-					break;
-				}
-				if (character === '\r' || character === '\n') {
-					value += character === '\r' && source[index + 1] === '\n' ? '\r\n' : character;
-					lineBreak();
+	/** Reads a quoted field from its opening quote to its closing one; doubled quotes are one. */
+	const readQuoted = (): string => {
+		const startLine = line;
+		const startColumn = column;
+		index++;
+		column++;
+		let value = '';
+		for (;;) {
+			if (index >= source.length) {
+				throw new CsvSyntaxError(
+					`a quoted field opened at line ${startLine}, column ${startColumn} is never closed (expected a closing ")`,
+					row,
+					startLine,
+					startColumn,
+				);
+			}
+			const character = source[index]!;
+			if (character === '"') {
+				if (source[index + 1] === '"') {
+					value += '"';
+					index += 2;
+					column += 2;
 					continue;
 				}
-				value += character;
 				index++;
 				column++;
+				return value;
 			}
-			fields.push(value);
-			if (index === source.length) continue;
-			if (source[index] === ',') {
-				index++;
-				column++;
-				if (index === source.length) fields.push('');
+			if (character === '\r' || character === '\n') {
+				value += character === '\r' && source[index + 1] === '\n' ? '\r\n' : character;
+				lineBreak();
 				continue;
 			}
-			if (lineBreak()) {
-				endRecord();
-				continue;
-			}
-			throw new CsvSyntaxError(
-				`unexpected ${JSON.stringify(source[index])} after a closing quote at line ${line}, column ${column} (expected a comma or the end of the line)`,
-				row,
-				line,
-				column,
-			);
+			value += character;
+			index++;
+			column++;
 		}
-		// An unquoted field runs to the next comma or line break.
+	};
+	/** Reads an unquoted field: to the next comma or line break. */
+	const readPlain = (): string => {
 		let value = '';
 		while (index < source.length) {
 			const character = source[index]!;
@@ -134,7 +111,17 @@ export function parseCsv(text: string): CsvRecord[] {
 			index++;
 			column++;
 		}
-		fields.push(value);
+		return value;
+	};
+
+	while (index <= source.length) {
+		if (index === source.length) {
+			// End of input: a final record without a line break after it.
+			if (fields.length > 0) endRecord();
+			break;
+		}
+		if (fields.length === 0) recordLine = line;
+		fields.push(source[index] === '"' ? readQuoted() : readPlain());
 		if (index === source.length) continue;
 		if (source[index] === ',') {
 			index++;
@@ -142,8 +129,17 @@ export function parseCsv(text: string): CsvRecord[] {
 			if (index === source.length) fields.push('');
 			continue;
 		}
-		lineBreak();
-		endRecord();
+		if (lineBreak()) {
+			endRecord();
+			continue;
+		}
+		// Only a quoted field can stop short of a comma or a line break.
+		throw new CsvSyntaxError(
+			`unexpected ${JSON.stringify(source[index])} after a closing quote at line ${line}, column ${column} (expected a comma or the end of the line)`,
+			row,
+			line,
+			column,
+		);
 	}
 	return records;
 }
