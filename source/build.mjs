@@ -1,7 +1,173 @@
 // Bundles the CLI into dist/: one file for the scriptable path, the explorer in chunks loaded on demand.
 import {existsSync} from 'node:fs';
-import {chmod, rm} from 'node:fs/promises';
+import {chmod, readFile, rm} from 'node:fs/promises';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
+
+// The string-width that Ink and its helpers load, patched below and consulted at build time.
+const stringWidthFile = fileURLToPath(import.meta.resolve('string-width'));
+
+/**
+ * Work that bundled dependencies do and quarterdeck never uses or needs to repeat, cut at build
+ * time: start-up is most of what a command costs, and a frame is drawn at every key. A patch whose
+ * text a new version of the dependency no longer has is skipped with a warning; `npm run bench`
+ * shows what that costs.
+ */
+const patches = [
+	{
+		// zod puts all of its ~50 locales on its namespace; quarterdeck's messages are English.
+		name: 'zod locales',
+		file: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/,
+		edits: [[/^export \{ default as (?!en )\w+ \} from "\.\/[\w-]+\.js";\n/gm, '']],
+	},
+	{
+		// meow evaluates normalize-package-data (SPDX licence tables, semver) on import, for a help
+		// text quarterdeck writes itself; it now loads when called, which quarterdeck never does.
+		name: 'meow package normalisation',
+		file: /[\\/]meow[\\/]build[\\/]dependencies\.js$/,
+		edits: [
+			[
+				'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+				'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+			],
+		],
+	},
+	{
+		// yoga's wasm is inline, but its loader asks `typeof fetch` first, and that alone makes Node
+		// load its fetch implementation (undici); the inline bytes are read directly instead.
+		name: 'yoga fetch probe',
+		file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+		edits: [['function ya(){return w||"function"!=typeof fetch?', 'function ya(){return w||true?']],
+	},
+	{
+		// Ink tokenizes, measures and re-serialises every line of every frame afresh. Its caches of
+		// those pure results now last from frame to frame (bounded), and a screen row made of the
+		// very same cells as last time is not serialised again: a key redoes only the rows it changed.
+		name: 'ink output caches',
+		file: /[\\/]ink[\\/]build[\\/]output\.js$/,
+		edits: [
+			['    caches = new OutputCaches();', '    caches = OutputCaches.shared();'],
+			[
+				'class OutputCaches {\n',
+				`const blankCell = { type: 'char', value: ' ', fullWidth: false, styles: [] };
+class OutputCaches {
+    static instance;
+    static shared() {
+        const caches = (OutputCaches.instance ??= new OutputCaches());
+        // A few screens' worth of lines: each holds an object per character.
+        if (caches.styledChars.size > 1000 || caches.widths.size > 5000 || caches.blockWidths.size > 5000) {
+            caches.styledChars.clear();
+            caches.widths.clear();
+            caches.blockWidths.clear();
+            caches.rows = [];
+        }
+        return caches;
+    }
+    rows = [];
+    rowToString(y, cells) {
+        const last = this.rows[y];
+        if (last && last.cells.length === cells.length && last.cells.every((cell, index) => cell === cells[index])) {
+            return last.text;
+        }
+        const text = styledCharsToString(cells).trimEnd();
+        this.rows[y] = { cells, text };
+        return text;
+    }
+`,
+			],
+			[
+				`                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`,
+				'                row.push(blankCell);',
+			],
+			[
+				`            .map(line => {
+            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return styledCharsToString(lineWithoutEmptyItems).trimEnd();
+        })`,
+				`            .map((line, y) => {
+            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return this.caches.rowToString(y, lineWithoutEmptyItems);
+        })`,
+			],
+		],
+	},
+	{
+		// Drawing a frame measured each text's width again although laying it out had just measured
+		// (and cached) the same text; drawing now reads that cache.
+		name: 'ink text width',
+		file: /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/,
+		edits: [
+			["import widestLine from 'widest-line';", "import measureText from './measure-text.js';"],
+			['const currentWidth = widestLine(text);', 'const currentWidth = measureText(text).width;'],
+		],
+	},
+	{
+		// string-width counts printable ASCII by length and sends anything else through grapheme
+		// segmentation and emoji and East Asian width tests, which cost tens of milliseconds on
+		// first use, before the first frame. The rules, box drawing, arrows, marks and sparklines of
+		// the panes are characters it gives width 1 and that never join a neighbour: those are now
+		// counted by length too. The set is worked out from string-width itself, below.
+		name: 'string-width narrow characters',
+		file: new RegExp(`^${escapeRegExp(stringWidthFile)}$`),
+		edits: [['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[\\u0020-\\u007E${await narrowCharacters()}]*$/.test(string)) {`]],
+	},
+];
+
+function escapeRegExp(text) {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Characters of common symbol blocks that string-width measures as 1 column alone, twice over, and
+ * that stay their own grapheme beside a letter and beside themselves; as a regex class body.
+ */
+async function narrowCharacters() {
+	const {default: stringWidth} = await import(pathToFileURL(stringWidthFile).href);
+	const segmenter = new Intl.Segmenter();
+	const clusters = text => [...segmenter.segment(text)].length;
+	const blocks = [[0xa0, 0x24f], [0x2010, 0x205e], [0x2070, 0x20bf], [0x2100, 0x214f], [0x2190, 0x23ff], [0x2500, 0x27bf]];
+	const spans = [];
+	for (const [from, to] of blocks) {
+		for (let code = from; code <= to; code++) {
+			const character = String.fromCodePoint(code);
+			const narrow = stringWidth(character) === 1 && stringWidth(character + character) === 2;
+			if (!narrow || clusters(`${character}a`) !== 2 || clusters(`a${character}`) !== 2 || clusters(character + character) !== 2) continue;
+			const last = spans.at(-1);
+			if (last && last[1] === code - 1) last[1] = code;
+			else spans.push([code, code]);
+		}
+	}
+	const escape = code => `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+	return spans.map(([from, to]) => (from === to ? escape(from) : `${escape(from)}-${escape(to)}`)).join('');
+}
+
+const applyPatches = {
+	name: 'apply-patches',
+	setup(builder) {
+		for (const patch of patches) {
+			builder.onLoad({filter: patch.file}, async ({path}) => {
+				const text = await readFile(path, 'utf8');
+				let patched = text;
+				for (const [from, to] of patch.edits) {
+					const next = patched.replace(from, () => to);
+					if (next === patched) {
+						console.warn(`build: ${patch.name}: ${path} has changed; left as it is`);
+						return {contents: text, loader: 'js'};
+					}
+					patched = next;
+				}
+				return {contents: patched, loader: 'js'};
+			});
+		}
+	},
+};
 
 const outdir = new URL('../dist/', import.meta.url).pathname;
 await rm(outdir, {recursive: true, force: true});
@@ -18,6 +184,10 @@ await build({
 	// Every file at one depth, so paths relative to a module (the bundled store) hold in any chunk.
 	chunkNames: '[name]-[hash]',
 	define: {'process.env.NODE_ENV': '"production"'},
+	// Less text for Node to read and parse at every start; names stay, so stack traces still read.
+	minifyWhitespace: true,
+	minifySyntax: true,
+	plugins: [applyPatches],
 	// ssh2 loads optional native addons at run time; it stays a runtime dependency.
 	external: ['react-devtools-core', 'ssh2'],
 	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import process from 'node:process';
-import {createInterface} from 'node:readline/promises';
 import {runCli} from './commands.js';
 
 /** A yes/no question on the terminal, for commands that change a store; none when not on a terminal. */
 const confirm =
 	process.stdin.isTTY && process.stdout.isTTY
 		? async (question: string) => {
+				const {createInterface} = await import('node:readline/promises');
 				const prompt = createInterface({input: process.stdin, output: process.stdout});
 				try {
 					return /^y(es)?$/i.test((await prompt.question(`${question} `)).trim());

@@ -1,4 +1,5 @@
-import {z} from 'zod';
+import * as z from 'zod/v4';
+import {periodPattern} from '../model/period.js';
 
 /** The store format this build reads and writes. Bump on any incompatible change. */
 export const SCHEMA_VERSION = 1;
@@ -7,8 +8,6 @@ const id = z
 	.string()
 	.regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and dashes');
 
-/** `2004Q2` (a quarter) or `2004Q1-Q2` (quarters of one year taken together). */
-export const periodPattern = /^(\d{4})Q([1-4])(?:-Q([1-4]))?$/;
 const period = z.string().regex(periodPattern, 'a period such as 2004Q2 or 2004Q1-Q2');
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date YYYY-MM-DD or YYYY-MM');

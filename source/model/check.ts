@@ -1,5 +1,5 @@
 import type {MetricRef, Relation, Unit} from '../data/schema.js';
-import {readValue, seriesId, type Dataset} from './dataset.js';
+import {chooseFigure, seriesId, type Dataset} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {formatValue} from './format.js';
 import {comparePeriods, daysInPeriod, quarterOrdinal} from './period.js';
@@ -87,7 +87,19 @@ function allowance(dataset: Dataset, figure: ResolvedFigure, seen = new Set<stri
 			return sum + (input ? allowance(dataset, input, seen) : 0);
 		}, 0);
 	}
-	return writtenPrecision(figure.quote ?? '', figure.value, figure.unit) / 2;
+	return statedPrecision(figure) / 2;
+}
+
+const precisions = new WeakMap<ResolvedFigure, number>();
+
+/** {@link writtenPrecision} of a figure's own quote; read once per figure, however many rules ask. */
+function statedPrecision(figure: ResolvedFigure): number {
+	let precision = precisions.get(figure);
+	if (precision === undefined) {
+		precision = writtenPrecision(figure.quote ?? '', figure.value, figure.unit);
+		precisions.set(figure, precision);
+	}
+	return precision;
 }
 
 /**
@@ -113,6 +125,18 @@ function figuresAt(dataset: Dataset, key: {metric: string; segment?: string | un
 
 /** Runs every rule over the store (or the findings of one quarter) and reports what fails. */
 export function checkStore(dataset: Dataset, quarter?: string): CheckReport {
+	const steps = checkSteps(dataset, quarter);
+	let step = steps.next();
+	while (!step.done) step = steps.next();
+	return step.value;
+}
+
+/**
+ * {@link checkStore} in slices: each `next()` does a bounded part of the work and the last returns
+ * the report, so a caller that must stay responsive (the explorer, reading keys) can let other work
+ * run in between.
+ */
+export function* checkSteps(dataset: Dataset, quarter?: string): Generator<void, CheckReport, void> {
 	const findings: Finding[] = [];
 	const view = (figure: ResolvedFigure) => viewFigure(dataset, figure);
 	const name = (ref: MetricRef) => {
@@ -135,16 +159,18 @@ export function checkStore(dataset: Dataset, quarter?: string): CheckReport {
 			tolerance: numbers ? numbers.tolerance : null,
 		});
 	};
-	const chosen = (ref: MetricRef, period: string) => {
-		const reading = readValue(dataset, ref, period);
-		return reading ? dataset.figures.get(reading.figure)! : undefined;
-	};
+	const chosen = (ref: MetricRef, period: string) => chooseFigure(dataset, ref, period);
 
-	checkStatements(dataset, add);
-	for (const relation of dataset.store.relations) checkRelation(dataset, relation, add, chosen, name);
-	checkChanges(dataset, add, chosen, name);
+	yield* checkStatements(dataset, add);
+	for (const relation of dataset.store.relations) {
+		yield* checkRelation(dataset, relation, add, chosen, name);
+		yield;
+	}
+	yield* checkChanges(dataset, add, chosen, name);
 	checkParts(dataset, add, chosen, name);
+	yield;
 	checkMemberships(dataset, add);
+	yield;
 	checkSiteLists(dataset, add);
 
 	const selected = quarter === undefined ? findings : findings.filter(finding => finding.period === quarter);
@@ -172,14 +198,20 @@ type Add = (
 type Chosen = (ref: MetricRef, period: string) => ResolvedFigure | undefined;
 type Name = (ref: MetricRef) => string;
 
+/** How many series or figures a rule goes through between two slices of {@link checkSteps}. */
+const sliceSize = 256;
+
 /** Figures of one series and period that disagree, or hedge the same value differently; values missing from their quotes. */
-function checkStatements(dataset: Dataset, add: Add): void {
+function* checkStatements(dataset: Dataset, add: Add): Generator<void, void, void> {
+	let count = 0;
 	for (const figures of dataset.byKey.values()) {
+		if (++count % sliceSize === 0) yield;
 		const first = figures[0]!;
-		const label = `${dataset.metrics.get(first.metric)?.name ?? first.metric}${first.segment ? ` (${dataset.segments.get(first.segment)?.name ?? first.segment})` : ''}${first.sites?.length ? ` [${first.sites.join(', ')}]` : ''}${first.measure !== 'value' ? ` ${first.measure} vs ${first.compareTo}` : ''}`;
+		// Words for the series, built only when there is a finding to word.
+		const label = () => `${dataset.metrics.get(first.metric)?.name ?? first.metric}${first.segment ? ` (${dataset.segments.get(first.segment)?.name ?? first.segment})` : ''}${first.sites?.length ? ` [${first.sites.join(', ')}]` : ''}${first.measure !== 'value' ? ` ${first.measure} vs ${first.compareTo}` : ''}`;
 		const stated = figures.filter(figure => figure.kind === 'stated');
 		for (const figure of stated) {
-			if (!quoteHasValue(figure)) add('value-in-quote', figure.period, [figure], [], `${label} ${figure.period}: ${show(figure.value, figure.unit)} is not a number its quote states`);
+			if (!quoteHasValue(figure)) add('value-in-quote', figure.period, [figure], [], `${label()} ${figure.period}: ${show(figure.value, figure.unit)} is not a number its quote states`);
 		}
 		if (figures.length < 2) continue;
 		const tolerance = Math.max(...figures.map(figure => allowance(dataset, figure)));
@@ -187,7 +219,7 @@ function checkStatements(dataset: Dataset, add: Add): void {
 		const spread = Math.max(...values) - Math.min(...values);
 		if (spread > tolerance + 1e-9) {
 			const listed = figures.map(figure => `${show(figure.value, figure.unit)} (${figure.kind === 'stated' ? figure.source : `derived: ${figure.formula}`})`).join(' vs ');
-			add('conflicting-values', first.period, figures, [], `${label} ${first.period} is given as ${listed}`, {
+			add('conflicting-values', first.period, figures, [], `${label()} ${first.period} is given as ${listed}`, {
 				arithmetic: `${figures.map(figure => show(figure.value, figure.unit)).join(' ≠ ')}`,
 				expected: figures[0]!.value,
 				actual: figures.find(figure => Math.abs(figure.value - figures[0]!.value) > tolerance)!.value,
@@ -196,28 +228,43 @@ function checkStatements(dataset: Dataset, add: Add): void {
 		} else {
 			const hedges = new Set(stated.map(figure => (figure.qualifier ?? 'exact').toLowerCase()));
 			if (hedges.size > 1) {
-				add('qualifier-differs', first.period, stated, [], `${label} ${first.period}: ${stated.map(figure => `"${figure.qualifier ?? 'exactly'} ${show(figure.value, figure.unit)}" (${figure.source})`).join(' vs ')}`);
+				add('qualifier-differs', first.period, stated, [], `${label()} ${first.period}: ${stated.map(figure => `"${figure.qualifier ?? 'exactly'} ${show(figure.value, figure.unit)}" (${figure.source})`).join(' vs ')}`);
 			}
 		}
 	}
 }
 
 function quoteHasValue(figure: ResolvedFigure): boolean {
-	return writtenPrecision(figure.quote ?? '', figure.value, figure.unit) > 0;
+	return statedPrecision(figure) > 0;
 }
 
+const levelPeriods = new WeakMap<Dataset, Map<string, Set<string>>>();
+
+/** The periods with a level (not a change, not for named sites) of any of the refs, in order. */
 function periodsOf(dataset: Dataset, refs: MetricRef[]): string[] {
-	const periods = new Set<string>();
-	for (const figure of dataset.store.figures) {
-		if (figure.measure === 'value' && !figure.sites && refs.some(ref => ref.metric === figure.metric && (ref.segment ?? undefined) === (figure.segment ?? undefined))) periods.add(figure.period);
+	let index = levelPeriods.get(dataset);
+	if (!index) {
+		index = new Map();
+		for (const figure of dataset.store.figures) {
+			if (figure.measure !== 'value' || figure.sites) continue;
+			const key = `${figure.metric}|${figure.segment ?? ''}`;
+			const periods = index.get(key);
+			if (periods) periods.add(figure.period);
+			else index.set(key, new Set([figure.period]));
+		}
+		levelPeriods.set(dataset, index);
 	}
+	const periods = new Set<string>();
+	for (const ref of refs) for (const period of index.get(`${ref.metric}|${ref.segment ?? ''}`) ?? []) periods.add(period);
 	return [...periods].sort(comparePeriods);
 }
 
 /** A store relation, tested for every period where all its figures are known, and for each figure of its result. */
-function checkRelation(dataset: Dataset, relation: Relation, add: Add, chosen: Chosen, name: Name): void {
+function* checkRelation(dataset: Dataset, relation: Relation, add: Add, chosen: Chosen, name: Name): Generator<void, void, void> {
 	const refs = relation.kind === 'sum' ? [relation.whole, ...relation.parts] : relation.kind === 'ratio' ? [relation.result, relation.numerator, relation.denominator] : [relation.left, relation.right];
+	let count = 0;
 	for (const period of periodsOf(dataset, refs)) {
+		if (++count % 16 === 0) yield;
 		if (relation.kind === 'sum') {
 			const parts = relation.parts.map(part => chosen(part, period));
 			if (parts.some(part => part === undefined)) continue;
@@ -272,14 +319,13 @@ function checkRelation(dataset: Dataset, relation: Relation, add: Add, chosen: C
 }
 
 /** Stated changes and percentages against the values they connect, where the store has them. */
-function checkChanges(dataset: Dataset, add: Add, chosen: Chosen, name: Name): void {
+function* checkChanges(dataset: Dataset, add: Add, chosen: Chosen, name: Name): Generator<void, void, void> {
+	let count = 0;
 	for (const figure of dataset.store.figures) {
+		if (++count % sliceSize === 0) yield;
 		if (figure.measure === 'value' || !figure.compareTo || figure.kind === 'derived') continue;
 		const key = {metric: figure.metric, segment: figure.segment, sites: figure.sites};
-		const levelAt = (period: string) => {
-			const reading = readValue(dataset, key, period);
-			return reading ? dataset.figures.get(reading.figure)! : undefined;
-		};
+		const levelAt = (period: string) => chooseFigure(dataset, key, period);
 		const after = levelAt(figure.period);
 		const before = levelAt(figure.compareTo);
 		const label = `${name({metric: figure.metric, segment: figure.segment})}${figure.sites?.length ? ` [${figure.sites.join(', ')}]` : ''}`;
@@ -369,19 +415,20 @@ function checkMemberships(dataset: Dataset, add: Add): void {
 		}
 	}
 	const moves = [...entries.values()].filter(entry => entry.moved);
+	// Only segment-level comparisons can span a move; they are found once, not once per move.
+	const comparisons =
+		moves.length === 0
+			? []
+			: dataset.store.figures.flatMap(figure =>
+					figure.segment !== undefined && !figure.sites && figure.compareTo !== undefined
+						? [{figure, segment: figure.segment, from: quarterOrdinal(figure.compareTo), to: quarterOrdinal(figure.period)}]
+						: [],
+				);
 	for (const move of moves) {
 		const segment = dataset.segments.get(move.segment);
 		const family = new Set([move.segment, ...dataset.store.segments.filter(item => segment?.parent && item.parent === segment.parent).map(item => item.id)]);
 		const at = quarterOrdinal(move.period);
-		const spanning = dataset.store.figures.filter(
-			figure =>
-				figure.segment !== undefined &&
-				family.has(figure.segment) &&
-				!figure.sites &&
-				figure.compareTo !== undefined &&
-				quarterOrdinal(figure.compareTo) < at &&
-				quarterOrdinal(figure.period) >= at,
-		);
+		const spanning = comparisons.filter(item => family.has(item.segment) && item.from < at && item.to >= at).map(item => item.figure);
 		const names = move.sites.map(id => dataset.sites.get(id)?.name ?? id).join(', ');
 		const from = [...move.from].map(id => dataset.segments.get(id)?.name ?? id).join(', ');
 		add(

@@ -47,14 +47,12 @@ export type Dataset = {
 	segmentOrder: Map<string, number>;
 };
 
+/** The key of a series in {@link Dataset.byKey}: measure, metric, segment, sorted sites, compared period. */
 export function seriesId(key: SeriesKey): string {
-	return [
-		key.measure ?? 'value',
-		key.metric,
-		key.segment ?? '',
-		[...(key.sites ?? [])].sort().join('+'),
-		key.compareTo ?? '',
-	].join('|');
+	const sites = key.sites;
+	// Built by hand: this runs for every figure at start-up and for every cell a query reads.
+	const siteKey = sites === undefined || sites.length === 0 ? '' : sites.length === 1 ? sites[0]! : [...sites].sort().join('+');
+	return `${key.measure ?? 'value'}|${key.metric}|${key.segment ?? ''}|${siteKey}|${key.compareTo ?? ''}`;
 }
 
 function figureKey(figure: ResolvedFigure): string {
@@ -64,14 +62,18 @@ function figureKey(figure: ResolvedFigure): string {
 /** Indexes a loaded store for queries. */
 export function createDataset(store: LoadedStore): Dataset {
 	const byKey = new Map<string, ResolvedFigure[]>();
+	const figures = new Map<string, ResolvedFigure>();
+	const periodSet = new Set<string>();
 	for (const figure of store.figures) {
 		const key = figureKey(figure);
 		const list = byKey.get(key);
 		if (list) list.push(figure);
 		else byKey.set(key, [figure]);
+		figures.set(figure.id, figure);
+		periodSet.add(figure.period);
 	}
 
-	const periods = [...new Set(store.figures.map(figure => figure.period))].sort(comparePeriods);
+	const periods = [...periodSet].sort(comparePeriods);
 	const quarterSet = new Set(periods.filter(period => isQuarter(period)));
 	for (const site of store.sites) for (const event of site.events) if (isQuarter(event.period)) quarterSet.add(event.period);
 	const quarters = [...quarterSet].sort((a, b) => quarterOrdinal(a) - quarterOrdinal(b));
@@ -84,7 +86,7 @@ export function createDataset(store: LoadedStore): Dataset {
 		segments: new Map(store.segments.map(segment => [segment.id, segment])),
 		sources: new Map(store.sources.map(source => [source.id, source])),
 		sites: new Map(store.sites.map(site => [site.id, site])),
-		figures: new Map(store.figures.map(figure => [figure.id, figure])),
+		figures,
 		byKey,
 		metricOrder: new Map(store.metrics.map((metric, index) => [metric.id, index])),
 		segmentOrder: new Map(store.segments.map((segment, index) => [segment.id, index])),
@@ -104,21 +106,27 @@ export function readValue(dataset: Dataset, key: SeriesKey, period: string): Rea
 
 /** Builds a {@link Reading} from figures of one series and period. */
 export function readingOf(dataset: Dataset, figures: readonly ResolvedFigure[]): Reading {
-	const sourceDate = (figure: ResolvedFigure) =>
-		figure.source ? (dataset.sources.get(figure.source)?.date ?? '') : '';
-	const ranked = figures
-		.map((figure, index) => ({figure, index}))
-		.sort(
-			(a, b) =>
-				Number(a.figure.kind === 'derived') - Number(b.figure.kind === 'derived') ||
-				sourceDate(b.figure).localeCompare(sourceDate(a.figure)) ||
-				a.index - b.index,
-		);
-	const chosen = ranked[0]!.figure;
+	if (figures.length === 1) {
+		// Most series have one figure a period: nothing to rank, nothing to disagree with.
+		const only = figures[0]!;
+		return {
+			value: only.value,
+			unit: only.unit,
+			kind: only.kind,
+			qualifier: only.qualifier ?? null,
+			figure: only.id,
+			source: only.source ?? null,
+			figures: [only.id],
+			conflict: false,
+			alternatives: [],
+		};
+	}
+	const ranked = rankFigures(dataset, figures);
+	const chosen = ranked[0]!;
 	const alternatives = ranked
 		.slice(1)
-		.filter(({figure}) => figure.value !== chosen.value)
-		.map(({figure}) => ({figure: figure.id, value: figure.value, source: figure.source ?? null}));
+		.filter(figure => figure.value !== chosen.value)
+		.map(figure => ({figure: figure.id, value: figure.value, source: figure.source ?? null}));
 	return {
 		value: chosen.value,
 		unit: chosen.unit,
@@ -130,6 +138,31 @@ export function readingOf(dataset: Dataset, figures: readonly ResolvedFigure[]):
 		conflict: alternatives.length > 0,
 		alternatives,
 	};
+}
+
+/** Figures of one series and period, best first: stated before derived, then the newest source, then store order. */
+function rankFigures(dataset: Dataset, figures: readonly ResolvedFigure[]): ResolvedFigure[] {
+	const sourceDate = (figure: ResolvedFigure) =>
+		figure.source ? (dataset.sources.get(figure.source)?.date ?? '') : '';
+	return figures
+		.map((figure, index) => ({figure, index}))
+		.sort(
+			(a, b) =>
+				Number(a.figure.kind === 'derived') - Number(b.figure.kind === 'derived') ||
+				sourceDate(b.figure).localeCompare(sourceDate(a.figure)) ||
+				a.index - b.index,
+		)
+		.map(({figure}) => figure);
+}
+
+/**
+ * The figure {@link readValue} would read a series' value from, without building the reading. The
+ * series is a key or, for a caller reading one series across many periods, its {@link seriesId}.
+ */
+export function chooseFigure(dataset: Dataset, key: SeriesKey | string, period: string): ResolvedFigure | undefined {
+	const figures = dataset.byKey.get(`${typeof key === 'string' ? key : seriesId(key)}@${period}`);
+	if (!figures || figures.length === 0) return undefined;
+	return figures.length === 1 ? figures[0] : rankFigures(dataset, figures)[0];
 }
 
 /** The metric a view asks for by role, or undefined when the store declares none. */
@@ -151,3 +184,52 @@ export function orderSegments(dataset: Dataset): Array<{segment: Segment; depth:
 	visit(undefined, 0);
 	return out;
 }
+
+/**
+ * An index a query builds the first time it needs it, once per dataset: start-up pays only for the
+ * indexes a command uses, and a long-lived explorer pays for each once.
+ */
+function lazyIndex<T>(build: (dataset: Dataset) => T): (dataset: Dataset) => T {
+	const built = new WeakMap<Dataset, T>();
+	return dataset => {
+		let index = built.get(dataset);
+		if (index === undefined) {
+			index = build(dataset);
+			built.set(dataset, index);
+		}
+		return index;
+	};
+}
+
+/** Where each period's figures are in the store, ascending. */
+const periodPositions = lazyIndex(dataset => {
+	const index = new Map<string, number[]>();
+	for (const [position, figure] of dataset.store.figures.entries()) {
+		const list = index.get(figure.period);
+		if (list) list.push(position);
+		else index.set(figure.period, [position]);
+	}
+	return index;
+});
+
+/** The figures of one or more periods, in store order: what a filter over the whole store gives, without the scan. */
+export function figuresIn(dataset: Dataset, ...periods: string[]): ResolvedFigure[] {
+	const index = periodPositions(dataset);
+	const lists = [...new Set(periods)].map(period => index.get(period) ?? []);
+	const positions = lists.length === 1 ? lists[0]! : lists.flat().sort((a, b) => a - b);
+	return positions.map(position => dataset.store.figures[position]!);
+}
+
+/** Figures by each site they name, each list in store order. */
+export const figuresBySite = lazyIndex(dataset => {
+	const index = new Map<string, ResolvedFigure[]>();
+	for (const figure of dataset.store.figures) {
+		if (!figure.sites) continue;
+		for (const site of new Set(figure.sites)) {
+			const list = index.get(site);
+			if (list) list.push(figure);
+			else index.set(site, [figure]);
+		}
+	}
+	return index;
+});

@@ -1,5 +1,5 @@
 import type {Figure} from '../data/schema.js';
-import {parseFormula} from './formula.js';
+import {parseFormula, type Formula} from './formula.js';
 
 /** A figure whose value is known: stated in the store, or computed from its inputs. */
 export type ResolvedFigure = Figure & {value: number};
@@ -14,6 +14,8 @@ export function resolveFigures(figures: readonly Figure[]): ResolvedFigure[] {
 	const indexById = new Map(figures.map((figure, index) => [figure.id, index]));
 	const values = new Map<string, number>();
 	const visiting = new Set<string>();
+	// Stores repeat a handful of formulas across every period: each is parsed once.
+	const formulas = new Map<string, Formula>();
 
 	const valueOf = (index: number): number => {
 		const figure = figures[index]!;
@@ -28,11 +30,15 @@ export function resolveFigures(figures: readonly Figure[]): ResolvedFigure[] {
 
 		if (visiting.has(figure.id)) throw new Error(`${where}.inputs: "${figure.id}" depends on itself`);
 		visiting.add(figure.id);
-		let formula;
-		try {
-			formula = parseFormula(figure.formula ?? '');
-		} catch (error) {
-			throw new Error(`${where}.formula: ${(error as Error).message}`);
+		const text = figure.formula ?? '';
+		let formula = formulas.get(text);
+		if (formula === undefined) {
+			try {
+				formula = parseFormula(text);
+			} catch (error) {
+				throw new Error(`${where}.formula: ${(error as Error).message}`);
+			}
+			formulas.set(text, formula);
 		}
 		const inputs = figure.inputs ?? {};
 		const scope: Record<string, number> = {};
@@ -53,7 +59,11 @@ export function resolveFigures(figures: readonly Figure[]): ResolvedFigure[] {
 		return value;
 	};
 
-	return figures.map((figure, index) => ({...figure, value: valueOf(index)}));
+	// A figure that already holds its value is returned as it is: a large store is not copied for nothing.
+	return figures.map((figure, index) => {
+		const value = valueOf(index);
+		return Object.is(figure.value, value) ? (figure as ResolvedFigure) : {...figure, value};
+	});
 }
 
 function nearlyEqual(a: number, b: number): boolean {

@@ -1,17 +1,29 @@
 import {UsageError} from '../errors.js';
-import {periodPattern} from '../data/schema.js';
+
+/** `2004Q2` (a quarter) or `2004Q1-Q2` (quarters of one year taken together). */
+export const periodPattern = /^(\d{4})Q([1-4])(?:-Q([1-4]))?$/;
 
 /** A period as numbers: one quarter when first === last. */
 export type PeriodParts = {year: number; first: number; last: number};
 
+// Sorting and comparing periods parses the same few ids over and over; each is parsed once. Bounded,
+// since a server parses whatever its visitors type.
+const parsed = new Map<string, Readonly<PeriodParts> | undefined>();
+
 /** Splits a canonical period id (`2004Q2`, `2004Q1-Q2`); undefined when it is not one. */
-export function parsePeriod(id: string): PeriodParts | undefined {
+export function parsePeriod(id: string): Readonly<PeriodParts> | undefined {
+	if (parsed.has(id)) return parsed.get(id);
 	const match = periodPattern.exec(id);
-	if (!match) return undefined;
-	const year = Number(match[1]);
-	const first = Number(match[2]);
-	const last = match[3] ? Number(match[3]) : first;
-	return last < first ? undefined : {year, first, last};
+	let parts: Readonly<PeriodParts> | undefined;
+	if (match) {
+		const year = Number(match[1]);
+		const first = Number(match[2]);
+		const last = match[3] ? Number(match[3]) : first;
+		parts = last < first ? undefined : Object.freeze({year, first, last});
+	}
+	if (parsed.size >= 4096) parsed.clear();
+	parsed.set(id, parts);
+	return parts;
 }
 
 export function isQuarter(id: string): boolean {

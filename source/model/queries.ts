@@ -1,4 +1,5 @@
-import {findMetricByRole, orderSegments, readValue, readingOf, type Dataset, type Reading} from './dataset.js';
+import type {Site, SiteEvent} from '../data/schema.js';
+import {chooseFigure, figuresBySite, figuresIn, findMetricByRole, orderSegments, readValue, readingOf, seriesId, type Dataset, type Reading, type SeriesKey} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {comparePeriods, describePeriod, isQuarter, parsePeriod, quarterOrdinal, yearEarlier} from './period.js';
 import {
@@ -8,9 +9,11 @@ import {
 	type ChangeView,
 	type DiffReport,
 	type DiffRow,
+	type FigureView,
 	type QuartersReport,
 	type SegmentsReport,
 	type ShowReport,
+	type SiteEventView,
 	type SiteRow,
 } from './reports.js';
 import {orderEvents, viewEvent, viewFigure} from './views.js';
@@ -19,7 +22,7 @@ import {orderEvents, viewEvent, viewFigure} from './views.js';
 export function listQuarters(dataset: Dataset): QuartersReport {
 	const revenue = findMetricByRole(dataset, 'revenue');
 	const netIncome = findMetricByRole(dataset, 'net-income');
-	const count = (period: string) => dataset.store.figures.filter(figure => figure.period === period);
+	const count = (period: string) => figuresIn(dataset, period);
 	return {
 		format: OUTPUT_FORMAT,
 		command: 'quarters',
@@ -81,6 +84,24 @@ export function describeChange(
 	};
 }
 
+const quarterSeries = new WeakMap<Dataset, Map<string, Array<{quarter: string; value: number | null}>>>();
+
+/** A series' value in every quarter of the store, null where there is none; the same for every quarter shown, so made once. */
+function seriesOverQuarters(dataset: Dataset, key: SeriesKey): Array<{quarter: string; value: number | null}> {
+	let known = quarterSeries.get(dataset);
+	if (!known) {
+		known = new Map();
+		quarterSeries.set(dataset, known);
+	}
+	const id = seriesId(key);
+	let series = known.get(id);
+	if (!series) {
+		series = dataset.quarters.map(quarter => ({quarter, value: chooseFigure(dataset, id, quarter)?.value ?? null}));
+		known.set(id, series);
+	}
+	return series;
+}
+
 /** Revenue (the metric with role `revenue`) by segment for a quarter, against a year earlier. */
 export function getSegmentRevenue(dataset: Dataset, quarter: string): SegmentsReport {
 	const metric = findMetricByRole(dataset, 'revenue');
@@ -101,7 +122,7 @@ export function getSegmentRevenue(dataset: Dataset, quarter: string): SegmentsRe
 				value,
 				yearAgo,
 				change: describeChange(dataset, key, yearAgo, value, quarter, against),
-				series: dataset.quarters.map(q => ({quarter: q, value: readValue(dataset, key, q)?.value ?? null})),
+				series: seriesOverQuarters(dataset, key),
 			});
 		}
 	}
@@ -116,29 +137,55 @@ export function getSegmentRevenue(dataset: Dataset, quarter: string): SegmentsRe
 	};
 }
 
+type SiteHistory = {events: SiteEvent[]; views: SiteEventView[]; figures: FigureView[]; typeName: string};
+const siteHistories = new WeakMap<Dataset, Map<string, SiteHistory>>();
+
+/** What a site's row shows whatever the quarter: its events in order and its figures; made once per site. */
+function siteHistory(dataset: Dataset, site: Site): SiteHistory {
+	let known = siteHistories.get(dataset);
+	if (!known) {
+		known = new Map();
+		siteHistories.set(dataset, known);
+	}
+	let history = known.get(site.id);
+	if (!history) {
+		const events = orderEvents(dataset, site);
+		history = {
+			events,
+			views: events.map(event => viewEvent(dataset, event)),
+			figures: [...(figuresBySite(dataset).get(site.id) ?? [])]
+				.sort((a, b) => comparePeriods(a.period, b.period))
+				.map(figure => viewFigure(dataset, figure)),
+			typeName: dataset.store.siteTypes.find(candidate => candidate.id === site.type)?.name ?? site.type,
+		};
+		known.set(site.id, history);
+	}
+	return history;
+}
+
 /** Every site with its status as of a quarter: the last event in or before it. */
 export function getSiteStatuses(dataset: Dataset, quarter: string): CentersReport {
 	const until = quarterOrdinal(quarter);
 	const sites: SiteRow[] = dataset.store.sites.map(site => {
-		const events = orderEvents(dataset, site);
-		const past = events.filter(event => quarterOrdinal(event.period) <= until);
-		const current = past.at(-1);
-		const category = past.findLast(event => event.category !== undefined)?.category ?? null;
-		const type = dataset.store.siteTypes.find(candidate => candidate.id === site.type);
+		const history = siteHistory(dataset, site);
+		let current = -1;
+		let category: string | null = null;
+		for (const [index, event] of history.events.entries()) {
+			if (quarterOrdinal(event.period) > until) continue;
+			current = index;
+			if (event.category !== undefined) category = event.category;
+		}
 		return {
 			id: site.id,
 			name: site.name,
 			location: site.location,
 			type: site.type,
-			typeName: type?.name ?? site.type,
+			typeName: history.typeName,
 			segment: site.segment ?? null,
-			status: current ? viewEvent(dataset, current) : null,
+			status: current >= 0 ? history.views[current]! : null,
 			category,
-			events: events.map(event => viewEvent(dataset, event)),
-			figures: dataset.store.figures
-				.filter(figure => figure.sites?.includes(site.id))
-				.sort((a, b) => comparePeriods(a.period, b.period))
-				.map(figure => viewFigure(dataset, figure)),
+			events: history.views,
+			figures: history.figures,
 		};
 	});
 	return {format: OUTPUT_FORMAT, command: 'centers', quarter, sites};
@@ -174,8 +221,8 @@ const statementOrder = ['income', 'balance', 'cash-flow', 'operations'];
  */
 export function compareQuarters(dataset: Dataset, a: string, b: string): DiffReport {
 	const series = new Map<string, ResolvedFigure[]>();
-	for (const figure of dataset.store.figures) {
-		if ((figure.measure ?? 'value') !== 'value' || (figure.period !== a && figure.period !== b)) continue;
+	for (const figure of figuresIn(dataset, a, b)) {
+		if ((figure.measure ?? 'value') !== 'value') continue;
 		const key = `${figure.metric}|${figure.segment ?? ''}|${[...(figure.sites ?? [])].sort().join('+')}`;
 		const list = series.get(key);
 		if (list) list.push(figure);
@@ -235,7 +282,7 @@ export function getQuarter(dataset: Dataset, period: string): ShowReport {
 		command: 'show',
 		period,
 		label: describePeriod(period),
-		figures: dataset.store.figures.filter(figure => figure.period === period).map(figure => viewFigure(dataset, figure)),
+		figures: figuresIn(dataset, period).map(figure => viewFigure(dataset, figure)),
 		spans: spans.map(figure => viewFigure(dataset, figure)),
 		events: dataset.store.sites.flatMap(site =>
 			orderEvents(dataset, site)

@@ -12,14 +12,41 @@ export function sanitize(text: string): string {
 	return text.replace(escapeSequence, '').replace(/[\t\n\r]/g, ' ').replace(controlCharacter, '');
 }
 
-/** Applies {@link sanitize} to every string inside a JSON-like value. */
+// Every escape sequence starts with a control character, so text without one is already safe.
+const anyControl = /[\u0000-\u001F\u007F-\u009F]/;
+
+/**
+ * Applies {@link sanitize} to every string inside a JSON-like value. Parts with nothing to remove
+ * come back as they are, not copied: a large clean store costs one pass and no memory.
+ */
 export function sanitizeDeep<T>(value: T): T {
-	if (typeof value === 'string') return sanitize(value) as T;
-	if (Array.isArray(value)) return value.map(item => sanitizeDeep(item)) as T;
+	if (typeof value === 'string') return (anyControl.test(value) ? sanitize(value) : value) as T;
+	if (Array.isArray(value)) {
+		let out: unknown[] | undefined;
+		for (const [index, item] of value.entries()) {
+			const clean = sanitizeDeep(item);
+			if (clean !== item && !out) out = value.slice(0, index);
+			out?.push(clean);
+		}
+		return (out ?? value) as T;
+	}
 	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		for (const [key, item] of Object.entries(value)) out[sanitize(key)] = sanitizeDeep(item);
-		return out as T;
+		const record = value as Record<string, unknown>;
+		const prototype = Object.getPrototypeOf(value) as unknown;
+		const keys = Object.keys(record);
+		let out: Record<string, unknown> | undefined = prototype === Object.prototype || prototype === null ? undefined : {};
+		for (let index = 0; index < keys.length; index++) {
+			const key = keys[index]!;
+			const item = record[key];
+			const cleanKey = anyControl.test(key) ? sanitize(key) : key;
+			const clean = sanitizeDeep(item);
+			if ((cleanKey !== key || clean !== item) && !out) {
+				out = {};
+				for (const earlier of keys.slice(0, index)) out[earlier] = record[earlier];
+			}
+			if (out) out[cleanKey] = clean;
+		}
+		return (out ?? value) as T;
 	}
 	return value;
 }

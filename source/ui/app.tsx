@@ -1,6 +1,6 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useMemo, useRef, useState} from 'react';
-import {checkStore, indexFindings} from '../model/check.js';
+import type {FindingIndex} from '../model/check.js';
 import type {Dataset} from '../model/dataset.js';
 import Footer from './components/footer.js';
 import Header from './components/header.js';
@@ -13,7 +13,8 @@ import DiffPane from './panes/diff-pane.js';
 import HelpPane from './panes/help-pane.js';
 import SegmentsPane from './panes/segments-pane.js';
 import SourcePane from './panes/source-pane.js';
-import {applyInput, chromeLines, createScreens} from './screen.js';
+import {applyInput, chromeLines} from './screen.js';
+import {findingsLater, findingsNow, screensOf} from './shared-data.js';
 import {createState, currentContext, type State} from './state.js';
 
 /** Below this the panes cannot be drawn legibly; the explorer says so and waits for a larger window. */
@@ -25,9 +26,22 @@ export type AppProps = {dataset: Dataset; pane: PaneId; quarter: string; a: stri
 export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
-	// The tie-out checks run once per store; every pane marks what they involve.
-	const findings = useMemo(() => indexFindings(checkStore(dataset)), [dataset]);
-	const screens = useMemo(() => createScreens(dataset, findings), [dataset, findings]);
+	// The tie-out checks read the whole store, so they run once per store; on a large store after the
+	// first frame, which the panes' ⚑ marks then join.
+	const [checked, setChecked] = useState<{dataset: Dataset; findings?: FindingIndex | undefined; error?: unknown}>(() => ({dataset, findings: findingsNow(dataset)}));
+	const findings = checked.dataset === dataset ? checked.findings : findingsNow(dataset);
+	useEffect(() => {
+		if (findings) return;
+		let live = true;
+		findingsLater(dataset).then(
+			found => live && setChecked({dataset, findings: found}),
+			(error: unknown) => live && setChecked({dataset, error}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [dataset, findings]);
+	const screens = useMemo(() => screensOf(dataset, findings), [dataset, findings]);
 	const [state, setState] = useState<State>(() => {
 		const index = (id: string) => Math.max(0, dataset.quarters.indexOf(id));
 		return createState({pane, quarter: index(quarter), diffA: index(a), diffB: index(b)});
@@ -50,6 +64,9 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	useEffect(() => {
 		if (state.quit) exit();
 	}, [state.quit, exit]);
+
+	// A check that fails is a crash, as it was when the checks ran before the first frame.
+	if (checked.dataset === dataset && checked.error !== undefined) throw checked.error;
 
 	if (size.columns < minimumSize.columns || size.rows < minimumSize.rows) {
 		return (

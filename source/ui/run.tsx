@@ -1,9 +1,9 @@
 import chalk from 'chalk';
 import {render} from 'ink';
-import {createDataset, type Dataset} from '../model/dataset.js';
-import {sanitizeDeep} from '../model/text.js';
+import type {Dataset} from '../model/dataset.js';
 import App from './app.js';
 import type {PaneId} from './keymap.js';
+import {safeDataset} from './shared-data.js';
 import {ColorContext} from './theme.js';
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[2J\u001B[H';
@@ -38,8 +38,8 @@ export type Explorer = {
  */
 export function runExplorer(options: RunOptions): Explorer {
 	const {stdout} = options;
-	// Untrusted text from the store is made safe for the terminal once, here.
-	const dataset = createDataset(sanitizeDeep(options.dataset.store));
+	// Untrusted text from the store is made safe for the terminal once per store, here.
+	const dataset = safeDataset(options.dataset);
 	if (options.color && chalk.level === 0) chalk.level = 1;
 	stdout.write(enterAlternateScreen);
 	// Registered before Ink's own listener, so the screen is clean before Ink redraws at the new size.

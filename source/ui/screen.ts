@@ -26,39 +26,75 @@ export type Screen = {
 	selectedRow: number;
 };
 
-function cached<T>(compute: (key: string) => T): (key: string) => T {
+/**
+ * Remembers the last `size` results of `compute` by key, the most recently used kept: the quarters
+ * someone moves between stay instant, and a long session over a large store does not hold every
+ * quarter's report at once.
+ */
+function cached<T>(compute: (key: string) => T, size = 12): (key: string) => T {
 	const cache = new Map<string, T>();
 	return key => {
 		let value = cache.get(key);
 		if (value === undefined) {
 			value = compute(key);
-			cache.set(key, value);
+			if (cache.size >= size) cache.delete(cache.keys().next().value!);
+		} else {
+			cache.delete(key);
+		}
+		cache.set(key, value);
+		return value;
+	};
+}
+
+function once<T>(compute: () => T): () => T {
+	let done = false;
+	let value: T;
+	return () => {
+		if (!done) {
+			value = compute();
+			done = true;
 		}
 		return value;
 	};
 }
 
+/** The reports the panes show, each computed once per quarter (or pair of quarters). */
+export type PaneReports = {
+	segments: (quarter: string) => SegmentsReport;
+	centers: (quarter: string) => CentersReport;
+	balance: () => BalanceReport;
+	diff: (pair: string) => DiffReport;
+};
+
+/** One store's pane reports; screens with and without the findings' marks share them. */
+export function createReports(dataset: Dataset): PaneReports {
+	return {
+		segments: cached(quarter => getSegmentRevenue(dataset, quarter)),
+		centers: cached(quarter => getSiteStatuses(dataset, quarter)),
+		balance: once(() => getBalanceSeries(dataset)),
+		diff: cached(pair => {
+			const [a, b] = pair.split('|') as [string, string];
+			return compareQuarters(dataset, a, b);
+		}),
+	};
+}
+
 /**
  * Builds screens for one store, computing each report and grid once per quarter (or pair of
- * quarters) however often it is shown.
+ * quarters) however often it is shown. Screens with and without the findings' marks can share
+ * `reports`, which the marks do not change.
  */
-export function createScreens(dataset: Dataset, findings?: FindingIndex): (state: State) => Screen {
+export function createScreens(dataset: Dataset, findings?: FindingIndex, reports: PaneReports = createReports(dataset)): (state: State) => Screen {
 	const {quarters} = dataset;
 	const flags: Flags = findings
 		? {figure: id => findings.byFigure.has(id), site: id => findings.bySite.has(id)}
 		: noFlags;
-	const segments = cached(quarter => getSegmentRevenue(dataset, quarter));
-	const centers = cached(quarter => getSiteStatuses(dataset, quarter));
-	const balance = getBalanceSeries(dataset);
-	const diff = cached(pair => {
-		const [a, b] = pair.split('|') as [string, string];
-		return compareQuarters(dataset, a, b);
-	});
+	const {segments, centers, balance, diff} = reports;
 	const grids = cached(key => {
 		const [pane, first, second] = key.split('|') as [string, string, string];
 		if (pane === 'segments') return segmentsGrid(segments(first), quarters, flags);
 		if (pane === 'centers') return centersGrid(centers(first), flags);
-		if (pane === 'balance') return balanceGrid(balance, first, flags);
+		if (pane === 'balance') return balanceGrid(balance(), first, flags);
 		return diffGrid(diff(`${first}|${second}`), dataset, flags);
 	});
 	return state => {
@@ -67,14 +103,23 @@ export function createScreens(dataset: Dataset, findings?: FindingIndex): (state
 		const b = quarters[state.diffB] ?? quarter;
 		const grid = grids(state.pane === 'diff' ? `diff|${a}|${b}` : `${state.pane}|${quarter}`);
 		const rows = filterRows(grid.rows, state.filter[state.pane]);
+		// Reports are read on demand: a key on one pane never computes another pane's report.
 		return {
 			quarter,
 			a,
 			b,
-			segments: segments(quarter),
-			centers: centers(quarter),
-			balance,
-			diff: diff(`${a}|${b}`),
+			get segments() {
+				return segments(quarter);
+			},
+			get centers() {
+				return centers(quarter);
+			},
+			get balance() {
+				return balance();
+			},
+			get diff() {
+				return diff(`${a}|${b}`);
+			},
 			grid,
 			rows,
 			selectedRow: Math.min(state.row[state.pane], Math.max(0, rows.length - 1)),

@@ -1,0 +1,215 @@
+import {existsSync, readFileSync, statSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {performance} from 'node:perf_hooks';
+import process from 'node:process';
+import {spawnSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import {loadStore} from '../data/store.js';
+import {createDataset} from '../model/dataset.js';
+import {yearEarlier} from '../model/period.js';
+import {actionNames, footerMark, measureFirstFrame, measureKeystrokes, terminalSize, type StoreFacts} from './explorer.js';
+import {generateStore, largeStoreSize, writeGeneratedStore} from './generate-store.js';
+import {probeLoad, type LoadTimes} from './load-probe.js';
+import {peakRss, rssMethod, timeInterleaved, type Command} from './processes.js';
+import {endOfFrame, hasScript} from './pty.js';
+import {formatTable, formatTargets, type BenchResult, type StoreResult, type TargetResult} from './report.js';
+import {median, round, summarize} from './stats.js';
+
+const dist = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(dist, '..');
+const cli = path.join(dist, 'cli.js');
+const benchFile = fileURLToPath(import.meta.url);
+const workDirectory = path.join(root, '.quarterdeck-bench');
+const node = process.execPath;
+
+const limits = {scriptable: 1.5, firstFrame: 3, keyShipped: 16, keyLarge: 33, rssLarge: 120, growth: 25};
+
+/** Children run without CI markers (Ink draws nothing on a terminal it thinks is CI) and without a default store. */
+function childEnv(): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color'};
+	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'QUARTERDECK_DB', 'NODE_OPTIONS']) delete env[name];
+	return env;
+}
+
+function cpuModel(): string {
+	try {
+		const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find(item => item.startsWith('model name'));
+		if (line) return line.split(':')[1]!.trim();
+	} catch {}
+	return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function probeInChild(file: string, runs: number, env: NodeJS.ProcessEnv): LoadTimes {
+	const samples: LoadTimes[] = [];
+	for (let run = 0; run < runs; run++) {
+		const result = spawnSync(node, [benchFile, '--probe-load', file], {encoding: 'utf8', env});
+		if (result.status !== 0) throw new Error(`load probe of ${file} failed: ${result.stderr}`);
+		samples.push(JSON.parse(result.stdout) as LoadTimes);
+	}
+	return {
+		read: round(median(samples.map(sample => sample.read))),
+		validate: round(median(samples.map(sample => sample.validate))),
+		index: round(median(samples.map(sample => sample.index))),
+	};
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function main(argv: readonly string[]): Promise<number> {
+	if (argv[0] === '--probe-load') {
+		process.stdout.write(`${JSON.stringify(await probeLoad(argv[1]!))}\n`);
+		return 0;
+	}
+	const quick = argv.includes('--quick');
+	const began = performance.now();
+	const loadStart = os.loadavg();
+	if (!existsSync(cli)) {
+		log(`bench: ${cli} is missing; run npm run build first`);
+		return 1;
+	}
+	const pty = hasScript();
+	if (!pty) log('bench: util-linux `script` is not installed; the pseudo-terminal measurements are skipped');
+	const env = childEnv();
+
+	log('bench: generating the large store');
+	const large = path.join(workDirectory, 'large-store.json');
+	await writeGeneratedStore(large, generateStore(largeStoreSize));
+	const stores = [
+		{name: 'shipped', file: path.join(root, 'data', 'hemacare.json'), scriptRuns: quick ? 7 : 15, frameRuns: quick ? 4 : 8},
+		{name: 'large', file: large, scriptRuns: quick ? 5 : 9, frameRuns: quick ? 3 : 6},
+	];
+	const counts = quick
+		? {paneSwitch: 9, quarterChange: 10, scroll: 20, openDiff: 6, diffQuarter: 6}
+		: {paneSwitch: 30, quarterChange: 40, scroll: 60, openDiff: 20, diffQuarter: 20};
+
+	const results: StoreResult[] = [];
+	for (const store of stores) {
+		const dataset = createDataset(await loadStore(store.file));
+		const latest = dataset.quarters.at(-1)!;
+		const yearBefore = yearEarlier(latest);
+		const facts: StoreFacts = {
+			quarters: dataset.quarters,
+			siteCount: dataset.store.sites.length,
+			diffA: dataset.quarters.includes(yearBefore) ? yearBefore : dataset.quarters[0]!,
+			diffB: latest,
+		};
+		log(`bench: ${store.name} store: load probe`);
+		const load = probeInChild(store.file, quick ? 3 : 5, env);
+
+		log(`bench: ${store.name} store: scriptable commands`);
+		const baseline: Command = {name: 'node -e 0', argv: [node, '-e', '0']};
+		const commands: Command[] = [
+			{name: 'quarters --json', argv: [node, cli, 'quarters', '--json', '--db', store.file]},
+			{name: 'diff A B --json', argv: [node, cli, 'diff', facts.diffA, facts.diffB, '--json', '--db', store.file]},
+		];
+		const timed = timeInterleaved([baseline, ...commands], store.scriptRuns, env);
+		const baselineTime = summarize(timed.get(baseline.name)!);
+		const rssRuns = quick ? 1 : 3;
+		const result: StoreResult = {
+			name: store.name,
+			file: path.relative(root, store.file),
+			sizeMb: round(statSync(store.file).size / 1024 / 1024),
+			figures: dataset.store.figures.length,
+			quarters: dataset.quarters.length,
+			segments: dataset.store.segments.length,
+			sites: dataset.store.sites.length,
+			load,
+			scriptable: {
+				baseline: baselineTime,
+				baselineRssMb: round(median(peakRss(baseline, rssRuns, env))),
+				commands: commands.map(command => {
+					const time = summarize(timed.get(command.name)!);
+					return {
+						name: command.name,
+						argv: command.argv.slice(2),
+						time,
+						ratio: round(time.median / baselineTime.median),
+						rssMb: round(median(peakRss(command, rssRuns, env))),
+					};
+				}),
+			},
+		};
+
+		if (pty) {
+			log(`bench: ${store.name} store: first frame in a pty`);
+			const frames = await measureFirstFrame(node, cli, store.file, store.frameRuns, env);
+			log(`bench: ${store.name} store: keystrokes in a pty`);
+			const keys = await measureKeystrokes(node, cli, store.file, facts, counts, env);
+			const firstFrame = summarize(frames.explorer);
+			const ptyBaseline = summarize(frames.baseline);
+			result.explorer = {
+				baseline: ptyBaseline,
+				firstFrame,
+				ratio: round(firstFrame.median / ptyBaseline.median),
+				beyondLoad: round(firstFrame.median - load.read - load.validate),
+				keystrokes: Object.fromEntries(Object.entries(keys.actions).map(([action, samples]) => [action, summarize(samples)])),
+				sessionRssMb: round(keys.rssMb),
+			};
+		}
+		results.push(result);
+	}
+
+	const targets: TargetResult[] = [];
+	for (const store of results) {
+		for (const command of store.scriptable.commands) {
+			targets.push({target: `\`${command.name}\` ≤ ${limits.scriptable}× \`node -e 0\``, store: store.name, value: `${command.ratio.toFixed(2)}×`, limit: `${limits.scriptable}×`, pass: command.ratio <= limits.scriptable});
+		}
+		if (store.explorer) {
+			targets.push({target: `first frame ≤ ${limits.firstFrame}× node's first line`, store: store.name, value: `${store.explorer.ratio.toFixed(2)}×`, limit: `${limits.firstFrame}×`, pass: store.explorer.ratio <= limits.firstFrame});
+			const limit = store.name === 'large' ? limits.keyLarge : limits.keyShipped;
+			for (const [action, summary] of Object.entries(store.explorer.keystrokes)) {
+				targets.push({target: `key → frame p95: ${action}`, store: store.name, value: `${summary.p95.toFixed(1)} ms`, limit: `${limit} ms`, pass: summary.p95 <= limit});
+			}
+		}
+		if (store.name === 'large') {
+			const peaks = [...store.scriptable.commands.map(command => command.rssMb), ...(store.explorer ? [store.explorer.sessionRssMb] : [])];
+			const peak = Math.max(...peaks);
+			targets.push({target: 'peak RSS, every process', store: store.name, value: `${peak.toFixed(0)} MB`, limit: `${limits.rssLarge} MB`, pass: peak <= limits.rssLarge});
+		}
+	}
+	const [shipped, big] = results;
+	if (shipped?.explorer && big?.explorer) {
+		const growth = round(big.explorer.beyondLoad - shipped.explorer.beyondLoad);
+		targets.push({target: 'first frame grows with the store only by read + validate', store: 'large − shipped', value: `${growth.toFixed(0)} ms`, limit: `${limits.growth} ms`, pass: growth <= limits.growth});
+	}
+
+	const result: BenchResult = {
+		format: 1,
+		date: new Date().toISOString(),
+		machine: {cpus: os.availableParallelism(), cpuModel: cpuModel(), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: {start: loadStart.map(value => round(value)), end: os.loadavg().map(value => round(value))}},
+		method: {
+			scriptable: 'wall time of each command run to the end with stdout piped, median of interleaved runs against `node -e 0` in the same run',
+			firstFrame: `spawn of \`script -qfec "stty cols ${terminalSize.columns} rows ${terminalSize.rows}; exec CMD" /dev/null\` to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame holding the footer "${footerMark}"; baseline: the same wrapper running node -e 'console.log(1)', to its line`,
+			keystrokes: `a key written to the pty to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame after it, checked to show what the key does (the new tab, the quarter, a moved › marker, the diff's quarter B); the first key 200 ms after the first frame (on the large store the tie-out checks may still be running then, a slice at a time), each next key 25-35 ms after the previous frame`,
+			load: 'fresh process per run: readFile + JSON.parse, parseStore (zod schema, references, derived figures), createDataset; medians',
+			rss: rssMethod,
+			actions: Object.values(actionNames).join(', '),
+		},
+		stores: results,
+		targets,
+		durationSeconds: round((performance.now() - began) / 1000, 1),
+	};
+	await mkdir(workDirectory, {recursive: true});
+	await writeFile(path.join(workDirectory, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+	const out = [
+		`quarterdeck bench · ${result.date} · ${result.machine.cpus} CPUs, ${result.machine.cpuModel}, Node ${result.machine.node} · load average ${result.machine.loadAverage.start.join(' ')} → ${result.machine.loadAverage.end.join(' ')}`,
+		'',
+		formatTable(result),
+		'',
+		formatTargets(targets),
+		'',
+		`${targets.filter(target => target.pass).length} of ${targets.length} targets met · ${result.durationSeconds} s · JSON: ${path.relative(process.cwd(), path.join(workDirectory, 'result.json'))}`,
+		'',
+		'How it measures:',
+		...Object.entries(result.method).map(([name, text]) => `  ${name}: ${text}`),
+		'',
+		JSON.stringify(result),
+	];
+	process.stdout.write(`${out.join('\n')}\n`);
+	return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

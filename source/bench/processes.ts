@@ -1,0 +1,78 @@
+import {spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {performance} from 'node:perf_hooks';
+
+/** One command line, run as its own process. */
+export type Command = {name: string; argv: string[]};
+
+/** Runs a command to the end with its output piped, as a shell pipeline would; its wall time in ms. */
+export function timeCommand(command: Command, env: NodeJS.ProcessEnv): number {
+	const start = performance.now();
+	const result = spawnSync(command.argv[0]!, command.argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 256 * 1024 * 1024});
+	const elapsed = performance.now() - start;
+	if (result.status !== 0) {
+		throw new Error(`${command.argv.join(' ')} exited with ${result.status}: ${String(result.stderr).trim().split('\n')[0]}`);
+	}
+	return elapsed;
+}
+
+/**
+ * Runs each command `runs` times, interleaved so that a burst of load elsewhere falls on all of
+ * them alike; the wall times in ms, by command name.
+ */
+export function timeInterleaved(commands: readonly Command[], runs: number, env: NodeJS.ProcessEnv): Map<string, number[]> {
+	const times = new Map(commands.map(command => [command.name, [] as number[]]));
+	// One unmeasured round first: the page cache and the file system are warm for everyone.
+	for (const command of commands) timeCommand(command, env);
+	for (let run = 0; run < runs; run++) {
+		for (const command of commands) times.get(command.name)!.push(timeCommand(command, env));
+	}
+	return times;
+}
+
+const gnuTime = '/usr/bin/time';
+
+/** How peak RSS is read: GNU time's %M where it is installed, else the process's own getrusage. */
+export const rssMethod = existsSync(gnuTime) ? 'GNU time %M (ru_maxrss of the child)' : 'process.resourceUsage().maxRSS at exit';
+
+/** A process that exits writing its own peak RSS in KB to $BENCH_RSS_FILE: the fallback when GNU time is missing. */
+const reportRss = `data:text/javascript,${encodeURIComponent(
+	"import {writeFileSync} from 'node:fs'; process.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));",
+)}`;
+
+/**
+ * The argv that runs `argv` (a node command) and leaves its peak RSS in KB in `file`. Only for
+ * separate runs: the wrapper itself is not timed.
+ */
+export function withRssReport(argv: readonly string[], file: string): {argv: string[]; env: Record<string, string>} {
+	if (existsSync(gnuTime)) return {argv: [gnuTime, '-f', '%M', '-o', file, ...argv], env: {}};
+	return {argv: [argv[0]!, '--import', reportRss, ...argv.slice(1)], env: {BENCH_RSS_FILE: file}};
+}
+
+/** Reads the peak RSS a wrapped run left, in MB. */
+export function readRss(file: string): number {
+	const text = readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '';
+	const kilobytes = Number(text);
+	if (!Number.isFinite(kilobytes) || kilobytes <= 0) throw new Error(`no peak RSS in ${file}: ${JSON.stringify(text)}`);
+	return kilobytes / 1024;
+}
+
+/** Peak RSS in MB of each run of a command. */
+export function peakRss(command: Command, runs: number, env: NodeJS.ProcessEnv): number[] {
+	const directory = mkdtempSync(path.join(tmpdir(), 'quarterdeck-bench-'));
+	try {
+		const values: number[] = [];
+		for (let run = 0; run < runs; run++) {
+			const file = path.join(directory, `rss-${run}`);
+			const wrapped = withRssReport(command.argv, file);
+			const result = spawnSync(wrapped.argv[0]!, wrapped.argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], env: {...env, ...wrapped.env}, maxBuffer: 256 * 1024 * 1024});
+			if (result.status !== 0) throw new Error(`${command.argv.join(' ')} exited with ${result.status}`);
+			values.push(readRss(file));
+		}
+		return values;
+	} finally {
+		rmSync(directory, {recursive: true, force: true});
+	}
+}

@@ -1,0 +1,94 @@
+import type {Summary} from './stats.js';
+
+/** Everything one run of the benchmark found, as written to result.json. */
+export type BenchResult = {
+	format: 1;
+	date: string;
+	machine: {cpus: number; cpuModel: string; node: string; platform: string; loadAverage: {start: number[]; end: number[]}};
+	method: Record<string, string>;
+	stores: StoreResult[];
+	targets: TargetResult[];
+	durationSeconds: number;
+};
+
+export type StoreResult = {
+	name: string;
+	file: string;
+	sizeMb: number;
+	figures: number;
+	quarters: number;
+	segments: number;
+	sites: number;
+	/** Fresh-process medians, ms. */
+	load: {read: number; validate: number; index: number};
+	scriptable: {
+		baseline: Summary;
+		commands: Array<{name: string; argv: string[]; time: Summary; ratio: number; rssMb: number}>;
+		baselineRssMb: number;
+	};
+	explorer?: {
+		baseline: Summary;
+		firstFrame: Summary;
+		ratio: number;
+		/** First frame minus reading and validating the store. */
+		beyondLoad: number;
+		keystrokes: Record<string, Summary>;
+		sessionRssMb: number;
+	};
+};
+
+export type TargetResult = {target: string; store: string; value: string; limit: string; pass: boolean};
+
+const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+const times = (value: number) => `${value.toFixed(2)}×`;
+
+/** The result as a Markdown table, one column per store, then the targets with pass or fail. */
+export function formatTable(result: BenchResult): string {
+	const stores = result.stores;
+	const row = (label: string, cell: (store: StoreResult) => string) => `| ${label} | ${stores.map(store => cell(store)).join(' | ')} |`;
+	const lines = [
+		`| Measure | ${stores.map(store => store.name).join(' | ')} |`,
+		`| --- | ${stores.map(() => '---:').join(' | ')} |`,
+		row('Store: figures / quarters / segments / sites', store => `${store.figures} / ${store.quarters} / ${store.segments} / ${store.sites}`),
+		row('Store file', store => `${store.sizeMb.toFixed(1)} MB`),
+		row('Read + JSON.parse, fresh process', store => ms(store.load.read)),
+		row('Validate (schema, references, derived figures)', store => ms(store.load.validate)),
+		row('Index (createDataset)', store => ms(store.load.index)),
+		row('`node -e 0` (baseline)', store => ms(store.scriptable.baseline.median)),
+	];
+	for (const [index] of stores[0]!.scriptable.commands.entries()) {
+		lines.push(
+			row(`\`${stores[0]!.scriptable.commands[index]!.name}\` wall, × baseline`, store => {
+				const command = store.scriptable.commands[index]!;
+				return `${ms(command.time.median)} (${times(command.ratio)})`;
+			}),
+		);
+	}
+	if (stores.every(store => store.explorer)) {
+		lines.push(
+			row("pty: `node -e 'console.log(1)'` first line (baseline)", store => ms(store.explorer!.baseline.median)),
+			row('pty: explorer first full frame, × baseline', store => `${ms(store.explorer!.firstFrame.median)} (${times(store.explorer!.ratio)})`),
+			row('First frame minus read + validate', store => ms(store.explorer!.beyondLoad)),
+		);
+		for (const action of Object.keys(stores[0]!.explorer!.keystrokes)) {
+			lines.push(
+				row(`Key → frame: ${action}, p50 / p95 (max)`, store => {
+					const summary = store.explorer!.keystrokes[action]!;
+					return `${summary.p50.toFixed(1)} / ${summary.p95.toFixed(1)} (${summary.max.toFixed(1)}) ms`;
+				}),
+			);
+		}
+	}
+	lines.push(row('Peak RSS: `node -e 0`', store => `${store.scriptable.baselineRssMb.toFixed(0)} MB`));
+	for (const [index] of stores[0]!.scriptable.commands.entries()) {
+		lines.push(row(`Peak RSS: \`${stores[0]!.scriptable.commands[index]!.name}\``, store => `${store.scriptable.commands[index]!.rssMb.toFixed(0)} MB`));
+	}
+	if (stores.every(store => store.explorer)) lines.push(row('Peak RSS: explorer, whole keystroke session', store => `${store.explorer!.sessionRssMb.toFixed(0)} MB`));
+	return lines.join('\n');
+}
+
+export function formatTargets(targets: readonly TargetResult[]): string {
+	const lines = ['| Target | Store | Measured | Limit | Result |', '| --- | --- | ---: | ---: | --- |'];
+	for (const target of targets) lines.push(`| ${target.target} | ${target.store} | ${target.value} | ${target.limit} | ${target.pass ? 'pass' : '**FAIL**'} |`);
+	return lines.join('\n');
+}

@@ -1,0 +1,98 @@
+import {checkSteps, checkStore, indexFindings, type FindingIndex} from '../model/check.js';
+import {createDataset, type Dataset} from '../model/dataset.js';
+import {sanitizeDeep} from '../model/text.js';
+import {createReports, createScreens, type PaneReports, type Screen} from './screen.js';
+import type {State} from './state.js';
+
+// Computed once per store and shared by every explorer that shows it (one process may serve many SSH sessions).
+const safeDatasets = new WeakMap<Dataset, Dataset>();
+const findingIndexes = new WeakMap<Dataset, FindingIndex>();
+const findingTasks = new WeakMap<Dataset, Promise<FindingIndex>>();
+const screenSets = new WeakMap<Dataset, {reports: PaneReports; screens: Map<FindingIndex | undefined, (state: State) => Screen>}>();
+
+/** The dataset with every string of the store made safe for a terminal: the same one when nothing needed it. */
+export function safeDataset(dataset: Dataset): Dataset {
+	let safe = safeDatasets.get(dataset);
+	if (!safe) {
+		const store = sanitizeDeep(dataset.store);
+		safe = store === dataset.store ? dataset : createDataset(store);
+		safeDatasets.set(dataset, safe);
+	}
+	return safe;
+}
+
+/**
+ * The tie-out findings by figure and site, from the checks `quarterdeck check` runs. They run a few
+ * milliseconds at a time so that keys are read in between, and once per store however many
+ * explorers wait for them.
+ */
+export function findingsLater(dataset: Dataset): Promise<FindingIndex> {
+	let task = findingTasks.get(dataset);
+	if (!task) {
+		task = runInSlices(checkSteps(dataset)).then(report => {
+			const findings = indexFindings(report);
+			findingIndexes.set(dataset, findings);
+			return findings;
+		});
+		findingTasks.set(dataset, task);
+	}
+	return task;
+}
+
+/** Runs a generator to its end, `budget` ms of it at a time, letting the event loop run between. */
+function runInSlices<T>(steps: Generator<void, T, void>, budget = 8): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const slice = () => {
+			const end = performance.now() + budget;
+			try {
+				for (;;) {
+					const step = steps.next();
+					if (step.done) {
+						resolve(step.value);
+						return;
+					}
+					if (performance.now() >= end) break;
+				}
+			} catch (error) {
+				reject(error);
+				return;
+			}
+			setImmediate(slice);
+		};
+		setImmediate(slice);
+	});
+}
+
+/** Stores with up to this many figures are checked before the first frame, which costs a few ms. */
+const checkBeforeFirstFrame = 1000;
+
+/**
+ * The findings if they are known already or cheap to work out now (a small store); undefined when
+ * the store is large enough that they are left to {@link findingsLater}, after the first frame.
+ */
+export function findingsNow(dataset: Dataset): FindingIndex | undefined {
+	let findings = findingIndexes.get(dataset);
+	if (!findings && dataset.store.figures.length <= checkBeforeFirstFrame) {
+		findings = indexFindings(checkStore(dataset));
+		findingIndexes.set(dataset, findings);
+	}
+	return findings;
+}
+
+/** Screens of a store, with or without the ⚑ marks of its findings; each report and grid built once. */
+export function screensOf(dataset: Dataset, findings: FindingIndex | undefined): (state: State) => Screen {
+	let sets = screenSets.get(dataset);
+	if (!sets) {
+		sets = {reports: createReports(dataset), screens: new Map()};
+		screenSets.set(dataset, sets);
+	}
+	let screens = sets.screens.get(findings);
+	if (!screens) {
+		screens = createScreens(dataset, findings, sets.reports);
+		// Once the marks are known, the screens without them are not shown again.
+		if (findings) sets.screens.delete(undefined);
+		sets.screens.set(findings, screens);
+	}
+	return screens;
+}
+

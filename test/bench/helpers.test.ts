@@ -1,0 +1,58 @@
+import {describe, expect, it} from 'vitest';
+import {shellQuote, stripAnsi} from '../../source/bench/pty.js';
+import {median, percentile, summarize} from '../../source/bench/stats.js';
+
+describe('percentile (nearest rank)', () => {
+	it.each([
+		[[5], 50, 5],
+		[[5], 95, 5],
+		[[1, 2, 3, 4], 50, 2],
+		[[4, 3, 2, 1], 95, 4],
+		[Array.from({length: 20}, (_, index) => index + 1), 95, 19],
+		[Array.from({length: 20}, (_, index) => index + 1), 100, 20],
+		[Array.from({length: 100}, (_, index) => 100 - index), 95, 95],
+	])('%j at p%d is %d', (values, p, expected) => {
+		expect(percentile(values, p)).toBe(expected);
+	});
+
+	it('is NaN for no samples, not zero', () => {
+		expect(percentile([], 95)).toBeNaN();
+		expect(median([])).toBeNaN();
+	});
+});
+
+describe('median', () => {
+	it.each([
+		[[3, 1, 2], 2],
+		[[4, 1, 3, 2], 2.5],
+		[[7], 7],
+	])('%j is %d', (values, expected) => {
+		expect(median(values)).toBe(expected);
+	});
+
+	it('summarize does not reorder its input', () => {
+		const values = [3, 1, 2];
+		expect(summarize(values)).toMatchObject({runs: 3, median: 2, min: 1, max: 3});
+		expect(values).toEqual([3, 1, 2]);
+	});
+});
+
+describe('pty helpers', () => {
+	it.each([
+		['\u001B[?2026h\u001B[1m[1 Segments]\u001B[22m\u001B[?2026l', '[1 Segments]'],
+		['\u001B]0;title\u0007text', 'text'],
+		['\u001B[33m1\u001B[39m\r\n', '1\r\n'],
+		['plain', 'plain'],
+	])('stripAnsi(%j)', (input, expected) => {
+		expect(stripAnsi(input)).toBe(expected);
+	});
+
+	it.each([
+		['/usr/bin/node', '/usr/bin/node'],
+		['console.log(1)', "'console.log(1)'"],
+		["it's", "'it'\\''s'"],
+		['a b', "'a b'"],
+	])('shellQuote(%j)', (input, expected) => {
+		expect(shellQuote(input)).toBe(expected);
+	});
+});
