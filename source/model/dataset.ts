@@ -106,21 +106,6 @@ export function readValue(dataset: Dataset, key: SeriesKey, period: string): Rea
 
 /** Builds a {@link Reading} from figures of one series and period. */
 export function readingOf(dataset: Dataset, figures: readonly ResolvedFigure[]): Reading {
-	if (figures.length === 1) {
-		// Most series have one figure a period: nothing to rank, nothing to disagree with.
-		const only = figures[0]!;
-		return {
-			value: only.value,
-			unit: only.unit,
-			kind: only.kind,
-			qualifier: only.qualifier ?? null,
-			figure: only.id,
-			source: only.source ?? null,
-			figures: [only.id],
-			conflict: false,
-			alternatives: [],
-		};
-	}
 	const ranked = rankFigures(dataset, figures);
 	const chosen = ranked[0]!;
 	const alternatives = ranked
@@ -141,7 +126,9 @@ export function readingOf(dataset: Dataset, figures: readonly ResolvedFigure[]):
 }
 
 /** Figures of one series and period, best first: stated before derived, then the newest source, then store order. */
-function rankFigures(dataset: Dataset, figures: readonly ResolvedFigure[]): ResolvedFigure[] {
+function rankFigures(dataset: Dataset, figures: readonly ResolvedFigure[]): readonly ResolvedFigure[] {
+	// Most series have one figure a period: nothing to rank.
+	if (figures.length === 1) return figures;
 	const sourceDate = (figure: ResolvedFigure) =>
 		figure.source ? (dataset.sources.get(figure.source)?.date ?? '') : '';
 	return figures
