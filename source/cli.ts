@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import {runCli} from './commands.js';
+import {prepareInteractive} from './terminal-env.js';
 
 /** A yes/no question on the terminal, for commands that change a store; none when not on a terminal. */
 const confirm =
@@ -28,9 +29,11 @@ const result = await runCli(process.argv.slice(2), {
 });
 
 if ('serve' in result) {
+	prepareInteractive();
 	const {serve} = await import('./ssh/serve.js');
 	process.exitCode = await serve(result.serve, {stderr: process.stderr, env: process.env, cwd: process.cwd()});
 } else if ('explore' in result) {
+	prepareInteractive();
 	const {runLocal} = await import('./explore-local.js');
 	process.exitCode = await runLocal(result.explore);
 } else {

@@ -16,7 +16,17 @@ export class Terminal {
 		const vars = Object.entries({PS1: '$ ', TERM: 'xterm-256color', HOME: process.env.HOME ?? '/tmp', PATH: process.env.PATH ?? '', ...env}).map(
 			([key, value]) => `${key}=${value}`,
 		);
-		tmux(['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), 'env', '-i', ...vars, 'sh']);
+		const create = () => tmux(['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), 'env', '-i', ...vars, 'sh']);
+		// When the last session has just been closed, the server may be exiting as this connects; try again.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				create();
+				break;
+			} catch (error) {
+				if (attempt === 5) throw error;
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+			}
+		}
 		tmux(['set-option', '-t', this.name, 'status', 'off']);
 	}
 

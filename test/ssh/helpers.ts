@@ -195,7 +195,16 @@ export class SshTerminal {
 	static async open(args: string[], columns = 100, rows = 30): Promise<SshTerminal> {
 		const terminal = new SshTerminal();
 		const command = `ssh ${args.map(shellQuote).join(' ')}; echo SSH_EXIT=$?; sleep 600`;
-		await tmux('new-session', '-d', '-s', terminal.name, '-x', String(columns), '-y', String(rows), 'env', 'TERM=xterm-256color', 'sh', '-c', command);
+		// When the last session has just been closed, the server may be exiting as this connects; try again.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				await tmux('new-session', '-d', '-s', terminal.name, '-x', String(columns), '-y', String(rows), 'env', 'TERM=xterm-256color', 'sh', '-c', command);
+				break;
+			} catch (error) {
+				if (attempt === 5) throw error;
+				await new Promise(resolve => setTimeout(resolve, 100));
+			}
+		}
 		await tmux('set-option', '-t', terminal.name, 'status', 'off');
 		return terminal;
 	}

@@ -11,7 +11,7 @@ type Spawned = {child: ChildProcess; stderr: () => string; exited: Promise<numbe
 
 /** `quarterdeck serve` as a user starts it, from the built CLI. */
 function startCli(args: string[], cwd: string): Spawned {
-	const child = spawn(process.execPath, [cli, 'serve', ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+	const child = spawn(process.execPath, [cli, 'serve', ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1', CI: 'true'}});
 	let stderr = '';
 	child.stderr!.on('data', (data: Buffer) => (stderr += data.toString()));
 	child.stdout!.resume();

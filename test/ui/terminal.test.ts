@@ -60,6 +60,15 @@ describe('the explorer in a real terminal (tmux)', () => {
 		expect(screen.trimEnd().split('\n').at(-1)).toBe('$');
 	});
 
+	it('draws every frame even where CI is set in the environment', async () => {
+		const t = start(80, 24, {CI: 'true', CONTINUOUS_INTEGRATION: '1'});
+		t.type(`${node} ${cli}`);
+		await t.waitForText('[1 Segments]');
+		t.keys('2');
+		expect(await t.waitForText('[2 Centers]')).toMatch(/Albany.*\[CLOSED\]/);
+		t.keys('q');
+	});
+
 	it('deep-links to a pane and quarters', async () => {
 		const t = start(100, 30);
 		t.type(`${node} ${cli} explore diff 2003Q3 2004Q2`);
