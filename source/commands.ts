@@ -26,6 +26,8 @@ export type CommandIo = {
 	cwd: string;
 	/** Asks a yes/no question on the terminal; absent where there is no one to ask. */
 	confirm?: ((question: string) => Promise<boolean>) | undefined;
+	/** A store already read and checked (a server's): a command on that file uses it instead of reading it again. */
+	loaded?: {db: string; dataset: Dataset} | undefined;
 };
 
 /** The panes the explorer opens on, and the command each one prints when there is no terminal. */
@@ -278,7 +280,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				),
 			};
 		}
-		const dataset = createDataset(await loadStore(db));
+		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db));
 		if (command === 'serve') {
 			expectArguments(command, args, []);
 			return {serve: {flags, db, dataset}};

@@ -166,7 +166,7 @@ export function* checkSteps(dataset: Dataset, quarter?: string): Generator<void,
 		yield* checkRelation(dataset, relation, add, chosen, name);
 		yield;
 	}
-	yield* checkChanges(dataset, add, chosen, name);
+	yield* checkChanges(dataset, add, name);
 	checkParts(dataset, add, chosen, name);
 	yield;
 	checkMemberships(dataset, add);
@@ -319,7 +319,7 @@ function* checkRelation(dataset: Dataset, relation: Relation, add: Add, chosen: 
 }
 
 /** Stated changes and percentages against the values they connect, where the store has them. */
-function* checkChanges(dataset: Dataset, add: Add, chosen: Chosen, name: Name): Generator<void, void, void> {
+function* checkChanges(dataset: Dataset, add: Add, name: Name): Generator<void, void, void> {
 	let count = 0;
 	for (const figure of dataset.store.figures) {
 		if (++count % sliceSize === 0) yield;

@@ -330,6 +330,8 @@ export function handleSession(session: Session, context: SessionContext): Sessio
 			columns: pty ? pty.size.columns : 100,
 			env: visitorEnv,
 			cwd: context.cwd,
+			// Every command reads the store the server loaded at start, as the explorer sessions do.
+			loaded: {db: context.db, dataset: context.dataset},
 		};
 		runCli(decision.argv, io).then(
 			result => {

@@ -86,10 +86,10 @@ export class TtyOutput extends Writable {
 		this.sink = options.sink;
 	}
 
-	override _write(chunk: Buffer | string, encoding: BufferEncoding | 'buffer', callback: (error?: Error | null) => void): void {
+	override _write(chunk: Buffer | string, _encoding: BufferEncoding | 'buffer', callback: (error?: Error | null) => void): void {
 		const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
 		// There is no line discipline between us and the client's raw terminal: do what ONLCR would.
-		const translated = text.replace(/\r?\n/g, (match, offset: number) => (offset === 0 && this.pendingReturn ? '\n' : '\r\n'));
+		const translated = text.replace(/\r?\n/g, (_match, offset: number) => (offset === 0 && this.pendingReturn ? '\n' : '\r\n'));
 		this.pendingReturn = text.endsWith('\r');
 		try {
 			this.sink(translated);

@@ -50,6 +50,19 @@ describe('exec over ssh', () => {
 		expect(server.logs.some(line => / session-end .*reason=done status=0 seconds=/.test(line))).toBe(true);
 	});
 
+	it('answers from the store the server loaded, without reading the file again', async () => {
+		// The server names a store file that is gone: a command that read it again would fail with exit 3.
+		const gone = await startTestServer({dir, authorized: [`${key}.pub`], db: path.join(dir, 'removed-after-load.json')});
+		try {
+			const result = await runSsh([...sshArgs(gone.port, key), 'diff', '2003Q3', '2004Q2', '--json']);
+			expect(result.stderr).toBe('');
+			expect(result.code).toBe(0);
+			expect(result.stdout).toBe(await local(['diff', '2003Q3', '2004Q2', '--json']));
+		} finally {
+			await gone.close();
+		}
+	});
+
 	it('runs diff 2003Q3 2004Q2 --csv with quoting handled and no shell', async () => {
 		const result = await runSsh([...sshArgs(server.port, key), 'diff', "'2003Q3'", '"2004Q2"', '--csv']);
 		expect(result.code).toBe(0);

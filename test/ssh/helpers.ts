@@ -59,6 +59,8 @@ export async function startTestServer(options: {
 	authorized: string[] | 'open';
 	limits?: Partial<LimitSettings>;
 	loginGraceTime?: number;
+	/** The path the server names as its store (the data is always the bundled store, loaded here). */
+	db?: string;
 }): Promise<TestServer> {
 	const hostKey = await loadHostKey(path.join(options.dir, 'host_key'));
 	const authorized =
@@ -74,7 +76,7 @@ export async function startTestServer(options: {
 		authorized,
 		limits: {...defaultLimits, ...options.limits},
 		dataset: await loadDataset(),
-		db: storeFile,
+		db: options.db ?? storeFile,
 		cwd: repoRoot,
 		log,
 		loginGraceTime: options.loginGraceTime,
