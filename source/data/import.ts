@@ -9,7 +9,7 @@ import {formatRowError, readImportFile, RowError, showValue, type ImportInput} f
 import {buildImportReport, countChanges, formatImportReport, summarize, type ImportReport} from '../output/import-report.js';
 import {withStoreLock} from './lock.js';
 import {mergeImport, traceOrigin, type MergeResult} from './merge-import.js';
-import {parseStore, writeStore, type LoadedStore} from './store.js';
+import {parseStore, saveStore, type LoadedStore} from './store.js';
 import {findReferenceError} from './validate.js';
 
 /** What `quarterdeck import` was asked to do. */
@@ -29,7 +29,8 @@ export type ImportOptions = {
 };
 
 /** A merge checked against the store's rules, with every figure's worked-out value. */
-export type ImportPlan = {merge: MergeResult; values: Map<string, number>};
+/** A checked import: the merge, every figure's value, and the merged store ready to save. */
+export type ImportPlan = {merge: MergeResult; values: Map<string, number>; store: LoadedStore};
 
 /** The store's bytes and what they hold; the bytes become the backup, so it equals what was merged into. */
 type StoreSnapshot = {bytes: Buffer; store: LoadedStore};
@@ -75,12 +76,15 @@ export function planImport(store: LoadedStore, input: ImportInput, shownAs: stri
 	}
 	const problem = findReferenceError(merge.store);
 	if (problem) fail(problem);
-	const values = new Map<string, number>();
+	// The store was checked when it was read and each row as it was read: what is left to check is
+	// how they fit together, and the merged store is then saved as it is, not checked a second time.
+	let resolved: LoadedStore['figures'] = [];
 	try {
-		for (const figure of resolveFigures(merge.store.figures)) values.set(figure.id, figure.value);
+		resolved = resolveFigures(merge.store.figures);
 	} catch (error) {
 		fail((error as Error).message);
 	}
+	const values = new Map(resolved.map(figure => [figure.id, figure.value]));
 	// A derived figure's value is worked out; one the import gives must agree with it.
 	for (const [index, {at, item}] of input.figures.entries()) {
 		const worked = values.get(merge.figureIds[index]!);
@@ -89,7 +93,7 @@ export function planImport(store: LoadedStore, input: ImportInput, shownAs: stri
 			throw new DataError(formatRowError(shownAs, new RowError(at, 'value', `a derived figure is worked out from its inputs: ${showValue(item.formula)} gives ${worked}, the import has ${item.value}`)));
 		}
 	}
-	return {merge, values};
+	return {merge, values, store: {...merge.store, figures: resolved}};
 }
 
 /** `<name>.<YYYYMMDDTHHMMSSmmmZ>.bak` next to the store, never overwriting an earlier one. */
@@ -194,7 +198,7 @@ export async function runImport(options: ImportOptions, io: CommandIo): Promise<
 			return exitCodes.ok;
 		}
 		const backup = options.backup ? await writeBackup(options.db, snapshot.bytes) : null;
-		await writeStore(options.db, plan.merge.store);
+		await saveStore(options.db, plan.store);
 		const done = report(plan, {dryRun: false, written: true, backup});
 		const wrote = `wrote ${countChanges(done)} change(s) to ${storeName}${backup ? `; the previous store is kept as ${shown(backup)}` : ''}`;
 		if (!asked || options.mode === 'json') print(done, [wrote]);

@@ -69,13 +69,18 @@ function describeReadError(error: unknown): string {
 }
 
 /**
- * Writes a store atomically through lowdb (a temporary file, then a rename), so a reader sees the
- * old store or the new one and never half of either. Derived values are recomputed first.
+ * Writes a store that is already checked, with its derived values worked out (what parseStore
+ * returns), atomically through lowdb: a temporary file, then a rename, so a reader sees the old
+ * store or the new one and never half of either.
  */
+export async function saveStore(file: string, store: LoadedStore): Promise<void> {
+	const db = new Low<LoadedStore>(new JSONFile<LoadedStore>(file), store);
+	await db.write();
+}
+
+/** Checks a store (refusing one that fails), works out its derived values, and saves it. */
 export async function writeStore(file: string, store: Store): Promise<LoadedStore> {
 	const checked = parseStore(store, file);
-	const db = new Low<Store>(new JSONFile<Store>(file), checked);
-	db.data = checked;
-	await db.write();
+	await saveStore(file, checked);
 	return checked;
 }
