@@ -119,29 +119,42 @@ export function mergeImport(base: Store, input: ImportInput): MergeResult {
 	const origins = new Map<string, Position>();
 	let unchanged = 0;
 
-	// Sources.
-	const sources = [...base.sources];
-	const sourceIndex = new Map(sources.map((source, index) => [source.id, index]));
-	for (const {at, item} of input.sources) {
-		const index = sourceIndex.get(item.id);
-		if (index === undefined) {
-			sourceIndex.set(item.id, sources.length);
-			origins.set(`sources[${sources.length}]`, at);
-			sources.push(item);
-			added.push({type: 'source', id: item.id, at, item});
-			continue;
+	/**
+	 * Sources and sites merge alike, by id: a new one is added, an identical one counted, a different
+	 * one replaced (a conflict unless --replace).
+	 */
+	const mergeById = <T extends Source | Site>(
+		type: 'source' | 'site',
+		field: 'sources' | 'sites',
+		existing: readonly T[],
+		incoming: ReadonlyArray<{at: Position; item: T}>,
+		describe: (item: T) => string,
+	) => {
+		const items = [...existing];
+		const index = new Map(items.map((item, at) => [item.id, at]));
+		for (const {at, item} of incoming) {
+			const found = index.get(item.id);
+			if (found === undefined) {
+				index.set(item.id, items.length);
+				origins.set(`${field}[${items.length}]`, at);
+				items.push(item);
+				added.push({type, id: item.id, at, item} as AddedItem);
+				continue;
+			}
+			const before = items[found]!;
+			if (canonical(before) === canonical(item)) {
+				unchanged++;
+				continue;
+			}
+			const message = conflictMessage(`${type} ${item.id}`, describe(before), describe(item), differingFields(before, item));
+			replaced.push({type, id: item.id, at, before, after: item, message} as ReplacedItem);
+			origins.set(`${field}[${found}]`, at);
+			items[found] = item;
 		}
-		const before = sources[index]!;
-		if (canonical(before) === canonical(item)) {
-			unchanged++;
-			continue;
-		}
-		const describe = (source: Source) => `${JSON.stringify(source.title)} (${source.date}, ${source.kind})`;
-		const fields = differingFields(before, item);
-		replaced.push({type: 'source', id: item.id, at, before, after: item, message: conflictMessage(`source ${item.id}`, describe(before), describe(item), fields)});
-		origins.set(`sources[${index}]`, at);
-		sources[index] = item;
-	}
+		return {items, index};
+	};
+
+	const {items: sources} = mergeById('source', 'sources', base.sources, input.sources, source => `${JSON.stringify(source.title)} (${source.date}, ${source.kind})`);
 
 	// Figures.
 	const figures = base.figures.map(figure => withoutDerivedValue(figure));
@@ -220,27 +233,7 @@ export function mergeImport(base: Store, input: ImportInput): MergeResult {
 	}
 
 	// Sites, then the events appended to them.
-	const sites = [...base.sites];
-	const siteIndex = new Map(sites.map((site, index) => [site.id, index]));
-	for (const {at, item} of input.sites) {
-		const index = siteIndex.get(item.id);
-		if (index === undefined) {
-			siteIndex.set(item.id, sites.length);
-			origins.set(`sites[${sites.length}]`, at);
-			sites.push(item);
-			added.push({type: 'site', id: item.id, at, item});
-			continue;
-		}
-		const before = sites[index]!;
-		if (canonical(before) === canonical(item)) {
-			unchanged++;
-			continue;
-		}
-		const describe = (site: Site) => `${JSON.stringify(site.name)} (${site.location}, ${site.events.length} event(s))`;
-		replaced.push({type: 'site', id: item.id, at, before, after: item, message: conflictMessage(`site ${item.id}`, describe(before), describe(item), differingFields(before, item))});
-		origins.set(`sites[${index}]`, at);
-		sites[index] = item;
-	}
+	const {items: sites, index: siteIndex} = mergeById('site', 'sites', base.sites, input.sites, site => `${JSON.stringify(site.name)} (${site.location}, ${site.events.length} event(s))`);
 	for (const {at, item} of input.events) {
 		const {site: siteId, ...event} = item;
 		const index = siteIndex.get(siteId);

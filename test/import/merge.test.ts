@@ -141,6 +141,29 @@ describe('mergeImport', () => {
 		if (outcome === 'replaced') expect(result.replaced[0]!.message).toMatch(/^source q1-letter: the store has "Northwind first-quarter 2021 letter" .*differing in title/);
 	});
 
+	const plantA = {id: 'plant-a', name: 'Plant A', location: 'Lyon, France', type: 'factory', segment: 'hardware', events: [
+		{period: '2020Q1', status: 'open', source: 'q1-letter', quote: 'Plant A runs two shifts'},
+		{period: '2021Q1', status: 'closing', source: 'q1-letter', quote: 'we will close Plant A'},
+		{period: '2021Q2', date: '2021-05-31', status: 'shut', source: 'q2-letter', quote: 'Plant A closed on May 31'},
+	]};
+	it.each([
+		['a new site is added', {id: 'plant-b', name: 'Plant B', location: 'Turin, Italy', type: 'factory', events: []}, 'added'],
+		['an identical site is unchanged', plantA, 'unchanged'],
+		['a site with the same id and another location conflicts', {...plantA, location: 'Lille, France'}, 'replaced'],
+	])('%s', (_name, site, outcome) => {
+		const result = merge(readJsonImport(JSON.stringify({sites: [site]})));
+		expect({added: result.added.length, replaced: result.replaced.length, unchanged: result.unchanged}).toEqual({
+			added: outcome === 'added' ? 1 : 0,
+			replaced: outcome === 'replaced' ? 1 : 0,
+			unchanged: outcome === 'unchanged' ? 1 : 0,
+		});
+		if (outcome === 'added') expect(result.store.sites.map(item => item.id)).toContain('plant-b');
+		if (outcome === 'replaced') {
+			expect(result.replaced[0]!.message).toMatch(/^site plant-a: the store has "Plant A" \(Lyon, France, 3 event\(s\)\).*differing in location/);
+			expect(result.store.sites.find(item => item.id === 'plant-a')!.location).toBe('Lille, France');
+		}
+	});
+
 	it('appends a new event to its site and counts one it has as unchanged', () => {
 		const event = {site: 'shop-1', period: '2021Q3', status: 'closing', source: 'q2-letter', quote: 'we will close the shop'};
 		const known = {site: 'plant-a', period: '2021Q1', status: 'closing', source: 'q1-letter', quote: 'we will close Plant A'};
