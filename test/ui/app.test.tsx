@@ -100,11 +100,14 @@ describe('diff pane', () => {
 	it('n jumps to the next metric that changed', async () => {
 		const {press, frame} = await open({pane: 'diff', a: '2003Q3', b: '2003Q3'});
 		expect(frame()).toContain('0 changed');
-		const {press: pressOther} = {press};
-		const text = await pressOther('b', ']');
+		const text = await press('b', ']');
 		expect(text).toContain('«B 2003Q4»');
-		const selected = (await pressOther('g', 'n')).split('\n').find(line => line.startsWith('›'));
-		expect(selected).toMatch(/only in|▲|▼/);
+		const marked = (screen: string) => screen.split('\n').find(line => line.startsWith('›'));
+		const top = marked(await press('g'));
+		const next = marked(await press('n'));
+		expect(next).not.toBe(top);
+		expect(next).toMatch(/only in|▲|▼/);
+		expect(marked(await press('N'))).toBe(top);
 	});
 });
 
