@@ -1,8 +1,9 @@
 import {randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import ssh2, {type ParsedKey} from 'ssh2';
+import type {ParsedKey} from 'ssh2';
 import {UsageError} from '../errors.js';
+import {newEd25519Key} from './ed25519-key.js';
 import {fingerprint} from './fingerprint.js';
 import {parseKey} from './parse-key.js';
 
@@ -72,15 +73,15 @@ export async function loadHostKey(file: string): Promise<HostKey> {
 			throw new UsageError(`host key ${file} cannot be read: ${(error as Error).message}`);
 		}
 	}
-	const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment: 'quarterdeck host key'});
+	const text = newEd25519Key('quarterdeck host key');
 	let written: boolean;
 	try {
-		written = await writeNew(file, pair.private);
+		written = await writeNew(file, text);
 	} catch (error) {
 		throw new UsageError(`host key ${file} cannot be written: ${(error as Error).message}`);
 	}
 	if (!written) return readExisting(file);
-	const key = parseKey(pair.private);
+	const key = parseKey(text);
 	if (key instanceof Error) throw key;
-	return {key, text: pair.private, fingerprint: fingerprint(key.getPublicSSH()), created: true};
+	return {key, text, fingerprint: fingerprint(key.getPublicSSH()), created: true};
 }

@@ -1,11 +1,14 @@
 import {execFile} from 'node:child_process';
+import {generateKeyPairSync, type KeyObject} from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {UsageError} from '../../source/errors.js';
 import {parseAuthorizedKeys, readAuthorizedKeys} from '../../source/ssh/authorized-keys.js';
+import {openSshPrivateKey} from '../../source/ssh/ed25519-key.js';
 import {checkExecCommand, splitCommandLine} from '../../source/ssh/exec-command.js';
+import {parseKey} from '../../source/ssh/parse-key.js';
 import {loadHostKey} from '../../source/ssh/host-key.js';
 import {Limits} from '../../source/ssh/limits.js';
 import {createLogger} from '../../source/ssh/log.js';
@@ -231,6 +234,31 @@ describe('keys', () => {
 		const again = await loadHostKey(file);
 		expect(again).toMatchObject({created: false, fingerprint: made.fingerprint});
 		expect((await fs.readdir(dir)).filter(name => name.includes('.tmp'))).toEqual([]);
+	});
+
+	/** An ed25519 key whose raw public (x) or private (d) half starts with a zero byte: about one in 256 does. */
+	function keyWithLeadingZero(half: 'x' | 'd'): KeyObject {
+		for (;;) {
+			const {privateKey} = generateKeyPairSync('ed25519');
+			if (Buffer.from(privateKey.export({format: 'jwk'})[half]!, 'base64url')[0] === 0) return privateKey;
+		}
+	}
+
+	it.each(['x', 'd'] as const)('writes a key whose %s half starts with a zero byte so that ssh2 and ssh-keygen both read it', async half => {
+		const privateKey = keyWithLeadingZero(half);
+		const text = openSshPrivateKey(privateKey, 'zero test');
+		const parsed = parseKey(text);
+		if (parsed instanceof Error) throw parsed;
+		expect(parsed.isPrivateKey()).toBe(true);
+		const data = Buffer.from('signed by the host');
+		expect(parsed.verify(data, parsed.sign(data) as Buffer)).toBe(true);
+		const file = path.join(dir, `zero_${half}`);
+		await fs.writeFile(file, text, {mode: 0o600});
+		const {stdout} = await run('ssh-keygen', ['-y', '-f', file]);
+		const raw = Buffer.from(privateKey.export({format: 'jwk'}).x!, 'base64url');
+		const blob = Buffer.from(stdout.trim().split(' ')[1]!, 'base64');
+		expect(blob.subarray(blob.length - 32)).toEqual(raw);
+		expect(parsed.getPublicSSH()).toEqual(blob);
 	});
 
 	it('refuses a host key others can read, and one that is not a private key', async () => {
