@@ -5,6 +5,7 @@ import {formatValue} from './format.js';
 import {comparePeriods, daysInPeriod, quarterOrdinal} from './period.js';
 import {writtenPrecision} from './quote-numbers.js';
 import {OUTPUT_FORMAT, type FigureView} from './reports.js';
+import {compareText} from './text.js';
 import {viewFigure} from './views.js';
 
 export const severities = ['info', 'warning', 'error'] as const;
@@ -174,7 +175,7 @@ export function* checkSteps(dataset: Dataset, quarter?: string): Generator<void,
 	checkSiteLists(dataset, add);
 
 	const selected = quarter === undefined ? findings : findings.filter(finding => finding.period === quarter);
-	selected.sort((a, b) => comparePeriods(a.period, b.period) || severities.indexOf(b.severity) - severities.indexOf(a.severity) || a.rule.localeCompare(b.rule));
+	selected.sort((a, b) => comparePeriods(a.period, b.period) || severities.indexOf(b.severity) - severities.indexOf(a.severity) || compareText(a.rule, b.rule));
 	const summary = {info: 0, warning: 0, error: 0};
 	for (const finding of selected) summary[finding.severity]++;
 	return {
@@ -463,7 +464,7 @@ function checkSiteLists(dataset: Dataset, add: Add): void {
 	}
 	for (const [key, bySource] of groups) {
 		const [type, status] = key.split('|') as [string, string];
-		const sources = [...bySource.keys()].sort((a, b) => (dataset.sources.get(a)?.date ?? '').localeCompare(dataset.sources.get(b)?.date ?? ''));
+		const sources = [...bySource.keys()].sort((a, b) => compareText(dataset.sources.get(a)?.date ?? '', dataset.sources.get(b)?.date ?? ''));
 		for (let i = 0; i < sources.length; i++) {
 			for (let j = i + 1; j < sources.length; j++) {
 				const first = bySource.get(sources[i]!)!;

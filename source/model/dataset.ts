@@ -2,6 +2,7 @@ import type {LoadedStore} from '../data/store.js';
 import type {Measure, Metric, Segment, Site, Source, Unit} from '../data/schema.js';
 import type {ResolvedFigure} from './derive.js';
 import {comparePeriods, isQuarter, quarterOrdinal} from './period.js';
+import {compareText} from './text.js';
 
 /** What one metric reads for one period: the figure chosen, and any other figure that disagrees. */
 export type Reading = {
@@ -136,7 +137,7 @@ function rankFigures(dataset: Dataset, figures: readonly ResolvedFigure[]): read
 		.sort(
 			(a, b) =>
 				Number(a.figure.kind === 'derived') - Number(b.figure.kind === 'derived') ||
-				sourceDate(b.figure).localeCompare(sourceDate(a.figure)) ||
+				compareText(sourceDate(b.figure), sourceDate(a.figure)) ||
 				a.index - b.index,
 		)
 		.map(({figure}) => figure);

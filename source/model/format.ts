@@ -1,24 +1,33 @@
 import type {Unit} from '../data/schema.js';
 
-const grouped = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
-const twoPlaces = new Intl.NumberFormat('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2});
-const upToTwo = new Intl.NumberFormat('en-US', {maximumFractionDigits: 2});
-const onePlace = new Intl.NumberFormat('en-US', {minimumFractionDigits: 1, maximumFractionDigits: 1});
+/**
+ * A number format made on first use: the first Intl.NumberFormat of a process loads ICU's locale
+ * data (about 20 ms here), which output that prints no formatted value should not pay for.
+ */
+export function lazyNumberFormat(options: Intl.NumberFormatOptions): (value: number) => string {
+	let format: Intl.NumberFormat | undefined;
+	return value => (format ??= new Intl.NumberFormat('en-US', options)).format(value);
+}
+
+const grouped = lazyNumberFormat({maximumFractionDigits: 0});
+const twoPlaces = lazyNumberFormat({minimumFractionDigits: 2, maximumFractionDigits: 2});
+const upToTwo = lazyNumberFormat({maximumFractionDigits: 2});
+const onePlace = lazyNumberFormat({minimumFractionDigits: 1, maximumFractionDigits: 1});
 
 function magnitude(value: number, unit: Unit): string {
 	const size = Math.abs(value);
 	switch (unit) {
 		case 'USD':
-			return `$${Number.isInteger(size) ? grouped.format(size) : upToTwo.format(size)}`;
+			return `$${Number.isInteger(size) ? grouped(size) : upToTwo(size)}`;
 		case 'USD/share':
-			return `$${twoPlaces.format(size)}`;
+			return `$${twoPlaces(size)}`;
 		case 'percent':
-			return `${upToTwo.format(size)}%`;
+			return `${upToTwo(size)}%`;
 		case 'days':
-			return `${upToTwo.format(size)} days`;
+			return `${upToTwo(size)} days`;
 		case 'shares':
 		case 'count':
-			return Number.isInteger(size) ? grouped.format(size) : upToTwo.format(size);
+			return Number.isInteger(size) ? grouped(size) : upToTwo(size);
 	}
 }
 
@@ -36,7 +45,7 @@ export function formatChange(value: number, unit: Unit): string {
 /** A percentage change to one place, signed: `+32.4%`. */
 export function formatPercentChange(value: number): string {
 	if (Math.abs(value) < 0.05) return '0.0%';
-	return `${value > 0 ? '+' : '-'}${onePlace.format(Math.abs(value))}%`;
+	return `${value > 0 ? '+' : '-'}${onePlace(Math.abs(value))}%`;
 }
 
 /** ▲ up, ▼ down, = unchanged: direction that reads without colour. */

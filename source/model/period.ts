@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js';
+import {compareText} from './text.js';
 
 /** `2004Q2` (a quarter) or `2004Q1-Q2` (quarters of one year taken together). */
 export const periodPattern = /^(\d{4})Q([1-4])(?:-Q([1-4]))?$/;
@@ -51,7 +52,7 @@ export function yearEarlier(quarter: string): string {
 export function comparePeriods(a: string, b: string): number {
 	const pa = parsePeriod(a);
 	const pb = parsePeriod(b);
-	if (!pa || !pb) return a.localeCompare(b);
+	if (!pa || !pb) return compareText(a, b);
 	return pa.year - pb.year || pa.last - pb.last || pb.first - pa.first;
 }
 

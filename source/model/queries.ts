@@ -16,6 +16,7 @@ import {
 	type SiteEventView,
 	type SiteRow,
 } from './reports.js';
+import {compareText} from './text.js';
 import {orderEvents, viewEvent, viewFigure} from './views.js';
 
 /** The store's quarters with how much each holds, and the longer periods beside them. */
@@ -262,7 +263,7 @@ export function compareQuarters(dataset: Dataset, a: string, b: string): DiffRep
 		const rx = rank(x);
 		const ry = rank(y);
 		for (let i = 0; i < rx.length; i++) if (rx[i] !== ry[i]) return rx[i]! - ry[i]!;
-		return x.sites.join().localeCompare(y.sites.join());
+		return compareText(x.sites.join(), y.sites.join());
 	});
 	return {format: OUTPUT_FORMAT, command: 'diff', a, b, rows};
 }

@@ -55,3 +55,11 @@ export function sanitizeDeep<T>(value: T): T {
 export function normalizeWhitespace(text: string): string {
 	return text.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * Orders ids, periods and ISO dates by code point, the same on every machine. (localeCompare
+ * would make the process load ICU's collation data, about 14 ms, on its first call.)
+ */
+export function compareText(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -2,6 +2,7 @@ import type {Site, SiteEvent} from '../data/schema.js';
 import type {Dataset} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import type {FigureView, SiteEventView} from './reports.js';
+import {compareText} from './text.js';
 
 /** A figure with every field present, as `--json` prints it. */
 export function viewFigure(dataset: Dataset, figure: ResolvedFigure): FigureView {
@@ -48,9 +49,9 @@ export function orderEvents(dataset: Dataset, site: Site): SiteEvent[] {
 		.map((event, index) => ({event, index}))
 		.sort(
 			(a, b) =>
-				a.event.period.localeCompare(b.event.period) ||
-				(a.event.date ?? '').localeCompare(b.event.date ?? '') ||
-				date(a.event).localeCompare(date(b.event)) ||
+				compareText(a.event.period, b.event.period) ||
+				compareText(a.event.date ?? '', b.event.date ?? '') ||
+				compareText(date(a.event), date(b.event)) ||
 				a.index - b.index,
 		)
 		.map(({event}) => event);
