@@ -1,7 +1,7 @@
 import {mkdir, rename, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {Figure, Metric, Relation, Segment, Site, SiteEvent, Source, Store} from '../data/schema.js';
-import {SCHEMA_VERSION} from '../data/schema.js';
+import {SCHEMA_VERSION} from '../data/version.js';
 import {formatValue} from '../model/format.js';
 import {daysInPeriod, quarterFromOrdinal, quarterOrdinal} from '../model/period.js';
 
@@ -137,8 +137,11 @@ export function generateStore(size: StoreSize = largeStoreSize): Store {
 	}
 	const tops = segments.filter(segment => segment.parent === undefined);
 	const leaves = segments.filter(segment => segment.parent !== undefined || children.get(segment.id)!.length === 0);
+	// A sum needs two parts: a company of one division has no segment total to tie out.
 	const relations: Relation[] = [
-		{id: 'revenue-by-segment', kind: 'sum', whole: {metric: 'revenue'}, parts: tops.map(top => ({metric: 'revenue', segment: top.id, sign: 1}))},
+		...(tops.length < 2
+			? []
+			: [{id: 'revenue-by-segment', kind: 'sum' as const, whole: {metric: 'revenue'}, parts: tops.map(top => ({metric: 'revenue', segment: top.id, sign: 1 as const}))}]),
 		...statementRelations,
 	];
 	for (const top of tops) {
