@@ -2,8 +2,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
-import {getStoreJsonSchema} from './data/schema.js';
-import {loadStore} from './data/store.js';
+import {loadStore, storeJsonSchema} from './data/store.js';
 import {exitCodes, QuarterdeckError, UsageError} from './errors.js';
 import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
@@ -256,7 +255,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 
 		if (command === 'schema') {
 			expectArguments(command, args, []);
-			io.stdout.write(writeJson(getStoreJsonSchema(), io.stdoutIsTTY || mode === 'json'));
+			io.stdout.write(writeJson(storeJsonSchema, io.stdoutIsTTY || mode === 'json'));
 			return {exitCode: exitCodes.ok};
 		}
 

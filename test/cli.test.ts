@@ -257,6 +257,31 @@ describe('the scriptable path', () => {
 		}
 	});
 
+	it('checks a well-formed store without loading zod, and loads it to name what is wrong with a damaged one', () => {
+		const loadsOf = (args: string[]) => {
+			const log = path.join(tempDirectory(), 'loads.txt');
+			writeFileSync(log, '');
+			const result = spawnSync(process.execPath, ['--import', path.join(root, 'test/fixtures/record-loads.mjs'), cli, ...args], {
+				encoding: 'utf8',
+				env: {...process.env, QUARTERDECK_LOAD_LOG: log},
+			});
+			const zod = readFileSync(log, 'utf8')
+				.trim()
+				.split('\n')
+				.filter(url => url.startsWith('file:') && readFileSync(new URL(url), 'utf8').includes('safeParse'));
+			return {result, zod};
+		};
+		const good = loadsOf(['quarters', '--json']);
+		expect(good.result.status).toBe(0);
+		expect(good.zod).toEqual([]);
+		const store = readJson(bundledStore);
+		store.figures[3].value = 'many';
+		const bad = loadsOf(['quarters', '--json', '--db', writeStoreText(JSON.stringify(store))]);
+		expect(bad.result.stderr).toMatch(/^quarterdeck: .*store\.json: figures\[3\]\.value: expected number, received string\n$/);
+		expect(bad.result.status).toBe(3);
+		expect(bad.zod).toHaveLength(1);
+	});
+
 	it('the explorer chunk does hold them (so the check above can fail)', () => {
 		const chunks = spawnSync('grep', ['-l', 'useInput', '-r', path.join(root, 'dist')], {encoding: 'utf8'}).stdout.trim();
 		expect(chunks).toMatch(/dist\/(?!cli\.js)\S+\.js/);

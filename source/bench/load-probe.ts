@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {performance} from 'node:perf_hooks';
-import {parseStore} from '../data/store.js';
+import {acceptStore} from '../data/store.js';
 import {createDataset} from '../model/dataset.js';
 
 /** What opening a store costs in a fresh process, in ms: reading and parsing the JSON, validating it, indexing it. */
@@ -15,7 +15,7 @@ export async function probeLoad(file: string): Promise<LoadTimes> {
 	const start = performance.now();
 	const data: unknown = JSON.parse(await readFile(file, 'utf8'));
 	const read = performance.now();
-	const store = parseStore(data, file);
+	const store = await acceptStore(data, file);
 	const validated = performance.now();
 	createDataset(store);
 	const indexed = performance.now();

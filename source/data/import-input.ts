@@ -6,7 +6,7 @@ import {parsePeriod} from '../model/period.js';
 import {figureColumns, type FigureColumn} from '../output/figure-record.js';
 import {CsvSyntaxError, parseCsv} from './csv.js';
 import {figureSchema, siteEventSchema, siteSchema, sourceSchema, type Figure, type Site, type SiteEvent, type Source} from './schema.js';
-import {formatPath} from './store.js';
+import {formatPath} from './parse-store.js';
 
 /** Where an item sits in the import file: a CSV row (the header is row 1) or a JSON path. */
 export type Position = {kind: 'row'; row: number} | {kind: 'path'; path: string};

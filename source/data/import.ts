@@ -9,7 +9,8 @@ import {formatRowError, readImportFile, RowError, showValue, type ImportInput} f
 import {buildImportReport, countChanges, formatImportReport, summarize, type ImportReport} from '../output/import-report.js';
 import {withStoreLock} from './lock.js';
 import {mergeImport, traceOrigin, type MergeResult} from './merge-import.js';
-import {parseStore, saveStore, type LoadedStore} from './store.js';
+import {parseStore} from './parse-store.js';
+import {saveStore, type LoadedStore} from './store.js';
 import {findReferenceError} from './validate.js';
 
 /** What `quarterdeck import` was asked to do. */

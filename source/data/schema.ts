@@ -1,8 +1,8 @@
 import * as z from 'zod/v4';
 import {periodPattern} from '../model/period.js';
+import {SCHEMA_VERSION} from './version.js';
 
-/** The store format this build reads and writes. Bump on any incompatible change. */
-export const SCHEMA_VERSION = 1;
+export {SCHEMA_VERSION} from './version.js';
 
 const id = z
 	.string()
@@ -153,7 +153,10 @@ export type Relation = z.infer<typeof relationSchema>;
 export type MetricRef = z.infer<typeof refSchema>;
 export type Store = z.infer<typeof storeSchema>;
 
-/** The store as a JSON Schema document, for `quarterdeck schema`. */
+/**
+ * The store as a JSON Schema document. `store-schema.json` holds it as committed text (a test keeps
+ * the two the same), so that commands can print and check it without loading zod.
+ */
 export function getStoreJsonSchema(): unknown {
 	return {
 		title: `quarterdeck store, schema version ${SCHEMA_VERSION}`,

@@ -2,35 +2,28 @@ import {Low} from 'lowdb';
 import {JSONFile} from 'lowdb/node';
 import {DataError} from '../errors.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
-import {storeSchema, SCHEMA_VERSION, type Store} from './schema.js';
+import type {Store} from './schema.js';
+import {compileShape} from './shape.js';
+import storeJsonSchema from './store-schema.json' with {type: 'json'};
 import {findReferenceError} from './validate.js';
+import {SCHEMA_VERSION} from './version.js';
+
+export {storeJsonSchema};
 
 /** A store as read from disk, every derived figure computed. */
 export type LoadedStore = Omit<Store, 'figures'> & {figures: ResolvedFigure[]};
 
-/** Formats a zod issue path as `figures[12].value`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-	let out = '';
-	for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-	return out || '(top level)';
-}
-
-/**
- * Checks a parsed JSON value against the schema and the store's own references, and computes its
- * derived figures. `file` only names the store in error messages.
- */
-export function parseStore(data: unknown, file: string): LoadedStore {
+/** Refuses a store written for another version of the format, before its shape is looked at. */
+export function checkSchemaVersion(data: unknown, file: string): void {
 	if (data && typeof data === 'object' && 'schemaVersion' in data && data.schemaVersion !== SCHEMA_VERSION) {
 		throw new DataError(
 			`${file}: schemaVersion is ${JSON.stringify(data.schemaVersion)}; this quarterdeck reads version ${SCHEMA_VERSION}`,
 		);
 	}
-	const parsed = storeSchema.safeParse(data);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0]!;
-		throw new DataError(`${file}: ${formatPath(issue.path)}: ${describeIssue(issue)}`);
-	}
-	const store = parsed.data;
+}
+
+/** Checks what the schema cannot (ids, references) and computes the derived figures of a well-formed store. */
+export function finishStore(store: Store, file: string): LoadedStore {
 	const referenceError = findReferenceError(store);
 	if (referenceError) throw new DataError(`${file}: ${referenceError}`);
 	try {
@@ -40,9 +33,20 @@ export function parseStore(data: unknown, file: string): LoadedStore {
 	}
 }
 
-function describeIssue(issue: {message: string; code: string; keys?: string[]}): string {
-	if (issue.code === 'unrecognized_keys' && issue.keys) return `unexpected field ${issue.keys.map(k => `"${k}"`).join(', ')}`;
-	return issue.message.replace(/^Invalid (input|option): /, '');
+let isStoreShape: ((data: unknown) => boolean) | undefined;
+
+/**
+ * Checks a parsed JSON value that the caller hands over (defaults are filled in place) and computes
+ * its derived figures, as every command that reads a store does. The shape is checked against the
+ * JSON Schema; only a store that fails it loads zod, whose message names the field and what was
+ * expected. `file` only names the store in error messages.
+ */
+export async function acceptStore(data: unknown, file: string): Promise<LoadedStore> {
+	checkSchemaVersion(data, file);
+	isStoreShape ??= compileShape(storeJsonSchema);
+	if (isStoreShape(data)) return finishStore(data as Store, file);
+	const {parseStore} = await import('./parse-store.js');
+	return parseStore(data, file);
 }
 
 /**
@@ -57,7 +61,7 @@ export async function loadStore(file: string): Promise<LoadedStore> {
 		throw new DataError(`${file}: ${describeReadError(error)}`);
 	}
 	if (db.data === null) throw new DataError(`${file}: no such store (expected a quarterdeck JSON store; see --db)`);
-	return parseStore(db.data, file);
+	return acceptStore(db.data, file);
 }
 
 function describeReadError(error: unknown): string {
@@ -76,11 +80,4 @@ function describeReadError(error: unknown): string {
 export async function saveStore(file: string, store: LoadedStore): Promise<void> {
 	const db = new Low<LoadedStore>(new JSONFile<LoadedStore>(file), store);
 	await db.write();
-}
-
-/** Checks a store (refusing one that fails), works out its derived values, and saves it. */
-export async function writeStore(file: string, store: Store): Promise<LoadedStore> {
-	const checked = parseStore(store, file);
-	await saveStore(file, checked);
-	return checked;
 }

@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {generateStore} from '../../source/bench/generate-store.js';
-import {parseStore} from '../../source/data/store.js';
+import {parseStore} from '../../source/data/parse-store.js';
 import {checkStore} from '../../source/model/check.js';
 import {createDataset} from '../../source/model/dataset.js';
 import App from '../../source/ui/app.js';

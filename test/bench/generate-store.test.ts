@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {generateStore, largeStoreSize, writeGeneratedStore} from '../../source/bench/generate-store.js';
-import {parseStore} from '../../source/data/store.js';
+import {parseStore} from '../../source/data/parse-store.js';
 import {checkStore} from '../../source/model/check.js';
 import {createDataset, readValue} from '../../source/model/dataset.js';
 import {readJson, runCli, tempDirectory} from '../helpers.js';

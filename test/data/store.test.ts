@@ -3,7 +3,8 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {DataError} from '../../source/errors.js';
 import {getStoreJsonSchema, type Store} from '../../source/data/schema.js';
-import {loadStore, writeStore} from '../../source/data/store.js';
+import {writeStore} from '../../source/data/parse-store.js';
+import {loadStore} from '../../source/data/store.js';
 import {bundledStore, copyStore, digest, otherStore, readJson, tempDirectory, writeStoreText} from '../helpers.js';
 
 const good = readJson<Store>(bundledStore);

@@ -12,7 +12,7 @@ import {
 } from '../../source/data/import-input.js';
 import {planImport} from '../../source/data/import.js';
 import {canonical, makeFigureId, mergeImport, traceOrigin} from '../../source/data/merge-import.js';
-import {parseStore} from '../../source/data/store.js';
+import {parseStore} from '../../source/data/parse-store.js';
 import {otherStore} from '../helpers.js';
 
 /** Northwind: sales 21q1-sales 1000 (q1-letter), 21q1-profit 50 (q1-letter) and 55 (q2-letter), a derived software figure. */

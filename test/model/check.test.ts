@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Store} from '../../source/data/schema.js';
-import {parseStore} from '../../source/data/store.js';
+import {parseStore} from '../../source/data/parse-store.js';
 import {checkStore, indexFindings, type RuleId} from '../../source/model/check.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {bundledStore, readJson} from '../helpers.js';
