@@ -21,15 +21,29 @@ const patches = [
 		edits: [[/^export \{ default as (?!en )\w+ \} from "\.\/[\w-]+\.js";\n/gm, '']],
 	},
 	{
-		// meow evaluates normalize-package-data (SPDX licence tables, semver) on import, for a help
-		// text quarterdeck writes itself; it now loads when called, which quarterdeck never does.
-		name: 'meow package normalisation',
+		// meow bundles a package.json finder and normalize-package-data (SPDX licence tables, semver,
+		// a JSON parser with code frames): most of its code, partly run on import, for help and
+		// version texts quarterdeck writes itself from the package data it passes in. Both are
+		// replaced by a function that says so, and the bundler drops what only they used.
+		name: 'meow package reading',
 		file: /[\\/]meow[\\/]build[\\/]dependencies\.js$/,
 		edits: [
 			[
 				'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
-				'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+				'',
 			],
+			[
+				'export { readPackageUpSync as a,',
+				`const unbundled = () => {
+	throw new Error('meow: quarterdeck passes its own package data and help text');
+};
+export { unbundled as a,`,
+			],
+			['normalizePackageData as n,', 'unbundled as n,'],
+			// The same file makes a JSON parser's code-frame library and a promisified execFile on
+			// import (loading child_process); only the package reading used either.
+			['var libExports = requireLib$1();\n', ''],
+			['promisify(execFile);\n', ''],
 		],
 	},
 	{
