@@ -1,5 +1,5 @@
-import {Box, Text, useApp, useInput} from 'ink';
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {Box, renderToString, Text, useApp, useInput} from 'ink';
+import {useEffect, useMemo, useRef, useState, type ReactElement} from 'react';
 import type {FindingIndex} from '../model/check.js';
 import type {Dataset} from '../model/dataset.js';
 import Footer from './components/footer.js';
@@ -13,14 +13,43 @@ import DiffPane from './panes/diff-pane.js';
 import HelpPane from './panes/help-pane.js';
 import SegmentsPane from './panes/segments-pane.js';
 import SourcePane from './panes/source-pane.js';
-import {applyInput, chromeLines} from './screen.js';
+import {applyInput, chromeLines, type Screen} from './screen.js';
 import {findingsLater, findingsNow, screensOf} from './shared-data.js';
-import {createState, currentContext, type State} from './state.js';
+import {createState, currentContext, paneOrder, type State} from './state.js';
 
 /** Below this the panes cannot be drawn legibly; the explorer says so and waits for a larger window. */
 export const minimumSize = {columns: 50, rows: 12};
 
 export type AppProps = {dataset: Dataset; pane: PaneId; quarter: string; a: string; b: string};
+
+/** The body of a pane as `state` and its screen have it. */
+function paneBody(state: State, screen: Screen, width: number, height: number): ReactElement {
+	const common = {grid: {columns: screen.grid.columns, rows: screen.rows}, selected: screen.selectedRow, width, height};
+	switch (state.pane) {
+		case 'segments':
+			return <SegmentsPane report={screen.segments} {...common} />;
+		case 'centers':
+			return <CentersPane report={screen.centers} {...common} />;
+		case 'balance':
+			return <BalancePane quarter={screen.quarter} {...common} />;
+		case 'diff':
+			return <DiffPane report={screen.diff} side={state.side} {...common} />;
+	}
+}
+
+const warmedPanes = new Set<PaneId>();
+
+/**
+ * Works out the pane's screen for `state` (kept in the store's caches) and, once per process,
+ * renders its body to a string, so that neither the data nor the code of a pane is cold when a key
+ * first shows it.
+ */
+function warmPane(screens: (state: State) => Screen, state: State, width: number, height: number): void {
+	const screen = screens(state);
+	if (warmedPanes.has(state.pane)) return;
+	warmedPanes.add(state.pane);
+	renderToString(paneBody(state, screen, width, height), {columns: width});
+}
 
 /** The explorer: one state, one input handler, the panes drawn from model queries. */
 export default function App({dataset, pane, quarter, a, b}: AppProps) {
@@ -65,6 +94,25 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		if (state.quit) exit();
 	}, [state.quit, exit]);
 
+	// Once a frame is out, the other panes are made ready off screen, one per turn of the event loop,
+	// so that a pane's first appearance costs what later ones do. On a store whose checks run after
+	// the first frame, that waits for their marks, which change every pane.
+	const warmSize = useRef({width, height: bodyHeight});
+	warmSize.current = {width, height: bodyHeight};
+	useEffect(() => {
+		if (!findings) return;
+		const panes = paneOrder.filter(other => other !== latest.current.pane);
+		let timer: NodeJS.Timeout | undefined;
+		const next = () => {
+			const other = panes.shift();
+			if (other === undefined) return;
+			warmPane(screens, {...latest.current, pane: other}, warmSize.current.width, warmSize.current.height);
+			timer = setTimeout(next, 0);
+		};
+		timer = setTimeout(next, 0);
+		return () => clearTimeout(timer);
+	}, [screens, findings]);
+
 	// A check that fails is a crash, as it was when the checks ran before the first frame.
 	if (checked.dataset === dataset && checked.error !== undefined) throw checked.error;
 
@@ -80,28 +128,13 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 
 	const screen = screens(state);
 	const context = currentContext(state);
-	const filteredGrid = {columns: screen.grid.columns, rows: screen.rows};
 	let body;
 	if (state.help) {
 		body = <HelpPane selected={state.helpRow} width={width} height={bodyHeight} />;
 	} else if (state.sources.length > 0) {
 		body = <SourcePane dataset={dataset} frames={state.sources} findings={findings} width={width} height={bodyHeight} />;
 	} else {
-		const common = {grid: filteredGrid, selected: screen.selectedRow, width, height: bodyHeight};
-		switch (state.pane) {
-			case 'segments':
-				body = <SegmentsPane report={screen.segments} {...common} />;
-				break;
-			case 'centers':
-				body = <CentersPane report={screen.centers} {...common} />;
-				break;
-			case 'balance':
-				body = <BalancePane quarter={screen.quarter} {...common} />;
-				break;
-			case 'diff':
-				body = <DiffPane report={screen.diff} side={state.side} {...common} />;
-				break;
-		}
+		body = paneBody(state, screen, width, bodyHeight);
 	}
 
 	const filter = state.filter[state.pane];
