@@ -56,14 +56,16 @@ function compileObject(schema: JsonSchema, where: string): Check | undefined {
 	const names = schema.propertyNames === undefined ? undefined : compile(asSchema(schema.propertyNames, `${where}.propertyNames`), `${where}.propertyNames`);
 	return (value, fills) => {
 		if (!isObject(value)) return true;
-		for (const key in value) {
-			if (!Object.hasOwn(value, key)) continue;
+		const keys = Object.keys(value);
+		for (let index = 0; index < keys.length; index++) {
+			const key = keys[index]!;
 			if (names && !names(key, fills)) return false;
 			const check = properties.get(key) ?? other;
 			if (check === false || !check(value[key], fills)) return false;
 		}
-		for (const key of required) if (!Object.hasOwn(value, key)) return false;
-		for (const {key, value: fallback} of defaults) {
+		for (let index = 0; index < required.length; index++) if (!Object.hasOwn(value, required[index]!)) return false;
+		for (let index = 0; index < defaults.length; index++) {
+			const {key, value: fallback} = defaults[index]!;
 			if (!Object.hasOwn(value, key)) fills.push({target: value, key, value: fallback});
 		}
 		return true;
@@ -92,8 +94,9 @@ function compileUnion(branches: Check[], exactlyOne: boolean): Check {
 
 function compile(schema: JsonSchema, where: string): Check {
 	const checks: Check[] = [];
+	// A test that needs no defaults is a check that ignores them.
 	const plain = (test: (value: unknown) => boolean): void => {
-		checks.push(value => test(value));
+		checks.push(test);
 	};
 	for (const keyword of Object.keys(schema)) {
 		const argument = schema[keyword];
@@ -149,7 +152,11 @@ function compile(schema: JsonSchema, where: string): Check {
 			}
 			case 'items': {
 				const item = compile(asSchema(argument, `${where}.items`), `${where}.items`);
-				checks.push((value, fills) => !Array.isArray(value) || value.every(entry => item(entry, fills)));
+				checks.push((value, fills) => {
+					if (!Array.isArray(value)) return true;
+					for (let index = 0; index < value.length; index++) if (!item(value[index], fills)) return false;
+					return true;
+				});
 				break;
 			}
 			case 'anyOf':
@@ -170,7 +177,10 @@ function compile(schema: JsonSchema, where: string): Check {
 	const object = compileObject(schema, where);
 	if (object) checks.push(object);
 	if (checks.length === 1) return checks[0]!;
-	return (value, fills) => checks.every(check => check(value, fills));
+	return (value, fills) => {
+		for (let index = 0; index < checks.length; index++) if (!checks[index]!(value, fills)) return false;
+		return true;
+	};
 }
 
 /**

@@ -6,78 +6,74 @@ import type {Store} from './schema.js';
  * as `path: what was expected`, or undefined when there is none.
  */
 export function findReferenceError(store: Store): string | undefined {
-	const errors: string[] = [];
-	const ids = (name: keyof Store, items: ReadonlyArray<{id: string}>) => {
+	// Paths are written only for the problem that is reported: a large store has many thousands of fields.
+	const ids = (name: keyof Store, items: ReadonlyArray<{id: string}>): Set<string> | string => {
 		const seen = new Set<string>();
-		for (const [index, item] of items.entries()) {
-			if (seen.has(item.id)) errors.push(`${name}[${index}].id: "${item.id}" is used twice; ids must be unique`);
-			seen.add(item.id);
+		for (let index = 0; index < items.length; index++) {
+			const id = items[index]!.id;
+			if (seen.has(id)) return `${name}[${index}].id: "${id}" is used twice; ids must be unique`;
+			seen.add(id);
 		}
 		return seen;
 	};
 	const sources = ids('sources', store.sources);
+	if (typeof sources === 'string') return sources;
 	const segments = ids('segments', store.segments);
+	if (typeof segments === 'string') return segments;
 	const metrics = ids('metrics', store.metrics);
+	if (typeof metrics === 'string') return metrics;
 	const siteTypes = ids('siteTypes', store.siteTypes);
+	if (typeof siteTypes === 'string') return siteTypes;
 	const statuses = ids('statuses', store.statuses);
+	if (typeof statuses === 'string') return statuses;
 	const figures = ids('figures', store.figures);
+	if (typeof figures === 'string') return figures;
 	const sites = ids('sites', store.sites);
-	ids('relations', store.relations);
+	if (typeof sites === 'string') return sites;
+	const relations = ids('relations', store.relations);
+	if (typeof relations === 'string') return relations;
 
-	const mustBe = (path: string, value: string | undefined, known: Set<string>, what: string) => {
-		if (value !== undefined && !known.has(value)) {
-			errors.push(`${path}: unknown ${what} "${value}" (expected one of ${[...known].join(', ') || 'none'})`);
-		}
-	};
+	/** Undefined when `value` is absent or known; else the problem, at the path `path()` gives. */
+	const unknown = (value: string | undefined, known: Set<string>, what: string, path: () => string): string | undefined =>
+		value === undefined || known.has(value) ? undefined : `${path()}: unknown ${what} "${value}" (expected one of ${[...known].join(', ') || 'none'})`;
 
-	for (const [index, segment] of store.segments.entries()) {
-		mustBe(`segments[${index}].parent`, segment.parent, segments, 'segment');
+	for (let index = 0; index < store.segments.length; index++) {
+		const problem = unknown(store.segments[index]!.parent, segments, 'segment', () => `segments[${index}].parent`);
+		if (problem) return problem;
 	}
 
 	const metricUnits = new Map(store.metrics.map(metric => [metric.id, metric.unit]));
-	for (const [index, figure] of store.figures.entries()) {
+	for (let index = 0; index < store.figures.length; index++) {
+		const figure = store.figures[index]!;
 		const path = `figures[${index}]`;
-		mustBe(`${path}.metric`, figure.metric, metrics, 'metric');
-		mustBe(`${path}.segment`, figure.segment, segments, 'segment');
-		mustBe(`${path}.source`, figure.source, sources, 'source');
-		for (const [at, site] of (figure.sites ?? []).entries()) mustBe(`${path}.sites[${at}]`, site, sites, 'site');
-		if (figure.kind === 'stated') {
-			if (figure.source === undefined) errors.push(`${path}.source: a stated figure needs the id of its source`);
-			if (figure.quote === undefined) errors.push(`${path}.quote: a stated figure needs the filing's words`);
-			if (figure.value === undefined) errors.push(`${path}.value: a stated figure needs a number`);
-		} else {
-			if (figure.formula === undefined) errors.push(`${path}.formula: a derived figure needs a formula`);
-			if (figure.inputs === undefined) errors.push(`${path}.inputs: a derived figure needs its inputs`);
-			for (const [name, input] of Object.entries(figure.inputs ?? {})) {
-				mustBe(`${path}.inputs.${name}`, input, figures, 'figure');
-			}
-		}
-		const measure = figure.measure ?? 'value';
-		if (measure === 'value' && figure.compareTo !== undefined) {
-			errors.push(`${path}.compareTo: only a change or percent-of is measured against another period`);
-		}
-		if (measure !== 'value' && figure.compareTo === undefined) {
-			errors.push(`${path}.compareTo: a ${measure} figure needs the period it is measured against`);
-		}
-		const metricUnit = metricUnits.get(figure.metric);
-		const expected = measure === 'change-percent' || measure === 'percent-of' ? 'percent' : metricUnit;
-		if (metricUnit !== undefined && figure.unit !== expected) {
-			errors.push(`${path}.unit: expected "${expected}" for a ${measure} of ${figure.metric}, got "${figure.unit}"`);
-		}
+		const problem =
+			unknown(figure.metric, metrics, 'metric', () => `${path}.metric`) ??
+			unknown(figure.segment, segments, 'segment', () => `${path}.segment`) ??
+			unknown(figure.source, sources, 'source', () => `${path}.source`) ??
+			figure.sites?.map((site, at) => unknown(site, sites, 'site', () => `${path}.sites[${at}]`)).find(Boolean) ??
+			figureProblem(figure, path, figures, metricUnits);
+		if (problem) return problem;
 	}
 
-	for (const [index, site] of store.sites.entries()) {
+	for (let index = 0; index < store.sites.length; index++) {
+		const site = store.sites[index]!;
 		const path = `sites[${index}]`;
-		mustBe(`${path}.type`, site.type, siteTypes, 'site type');
-		mustBe(`${path}.segment`, site.segment, segments, 'segment');
-		for (const [at, event] of site.events.entries()) {
-			mustBe(`${path}.events[${at}].status`, event.status, statuses, 'status');
-			mustBe(`${path}.events[${at}].source`, event.source, sources, 'source');
-			mustBe(`${path}.events[${at}].category`, event.category, segments, 'segment');
-		}
+		const problem =
+			unknown(site.type, siteTypes, 'site type', () => `${path}.type`) ??
+			unknown(site.segment, segments, 'segment', () => `${path}.segment`) ??
+			site.events
+				.map(
+					(event, at) =>
+						unknown(event.status, statuses, 'status', () => `${path}.events[${at}].status`) ??
+						unknown(event.source, sources, 'source', () => `${path}.events[${at}].source`) ??
+						unknown(event.category, segments, 'segment', () => `${path}.events[${at}].category`),
+				)
+				.find(Boolean);
+		if (problem) return problem;
 	}
 
-	for (const [index, relation] of store.relations.entries()) {
+	for (let index = 0; index < store.relations.length; index++) {
+		const relation = store.relations[index]!;
 		const refs =
 			relation.kind === 'sum'
 				? [relation.whole, ...relation.parts]
@@ -85,10 +81,39 @@ export function findReferenceError(store: Store): string | undefined {
 					? [relation.result, relation.numerator, relation.denominator]
 					: [relation.left, relation.right];
 		for (const ref of refs) {
-			mustBe(`relations[${index}].metric`, ref.metric, metrics, 'metric');
-			mustBe(`relations[${index}].segment`, ref.segment, segments, 'segment');
+			const problem =
+				unknown(ref.metric, metrics, 'metric', () => `relations[${index}].metric`) ??
+				unknown(ref.segment, segments, 'segment', () => `relations[${index}].segment`);
+			if (problem) return problem;
 		}
 	}
+	return undefined;
+}
 
-	return errors[0];
+/** What a figure's kind and measure need, and its unit against its metric's; `path` names the figure. */
+function figureProblem(figure: Store['figures'][number], path: string, figures: Set<string>, metricUnits: Map<string, string>): string | undefined {
+	if (figure.kind === 'stated') {
+		if (figure.source === undefined) return `${path}.source: a stated figure needs the id of its source`;
+		if (figure.quote === undefined) return `${path}.quote: a stated figure needs the filing's words`;
+		if (figure.value === undefined) return `${path}.value: a stated figure needs a number`;
+	} else {
+		if (figure.formula === undefined) return `${path}.formula: a derived figure needs a formula`;
+		if (figure.inputs === undefined) return `${path}.inputs: a derived figure needs its inputs`;
+		for (const [name, input] of Object.entries(figure.inputs)) {
+			if (!figures.has(input)) return `${path}.inputs.${name}: unknown figure "${input}" (expected one of ${[...figures].join(', ') || 'none'})`;
+		}
+	}
+	const measure = figure.measure ?? 'value';
+	if (measure === 'value' && figure.compareTo !== undefined) {
+		return `${path}.compareTo: only a change or percent-of is measured against another period`;
+	}
+	if (measure !== 'value' && figure.compareTo === undefined) {
+		return `${path}.compareTo: a ${measure} figure needs the period it is measured against`;
+	}
+	const metricUnit = metricUnits.get(figure.metric);
+	const expected = measure === 'change-percent' || measure === 'percent-of' ? 'percent' : metricUnit;
+	if (metricUnit !== undefined && figure.unit !== expected) {
+		return `${path}.unit: expected "${expected}" for a ${measure} of ${figure.metric}, got "${figure.unit}"`;
+	}
+	return undefined;
 }

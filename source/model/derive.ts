@@ -11,32 +11,34 @@ export type ResolvedFigure = Figure & {value: number};
  * already written in the store.
  */
 export function resolveFigures(figures: readonly Figure[]): ResolvedFigure[] {
-	const indexById = new Map(figures.map((figure, index) => [figure.id, index]));
-	const values = new Map<string, number>();
-	const visiting = new Set<string>();
+	const indexById = new Map<string, number>();
+	for (let index = 0; index < figures.length; index++) indexById.set(figures[index]!.id, index);
+	// By position in `figures`; a large store has tens of thousands.
+	const values: Array<number | undefined> = new Array(figures.length);
+	const visiting = new Uint8Array(figures.length);
 	// Stores repeat a handful of formulas across every period: each is parsed once.
 	const formulas = new Map<string, Formula>();
 
 	const valueOf = (index: number): number => {
-		const figure = figures[index]!;
-		const known = values.get(figure.id);
+		const known = values[index];
 		if (known !== undefined) return known;
-		const where = `figures[${index}]`;
+		const figure = figures[index]!;
+		const where = () => `figures[${index}]`;
 		if (figure.kind === 'stated') {
-			if (figure.value === undefined) throw new Error(`${where}.value: a stated figure needs a number`);
-			values.set(figure.id, figure.value);
+			if (figure.value === undefined) throw new Error(`${where()}.value: a stated figure needs a number`);
+			values[index] = figure.value;
 			return figure.value;
 		}
 
-		if (visiting.has(figure.id)) throw new Error(`${where}.inputs: "${figure.id}" depends on itself`);
-		visiting.add(figure.id);
+		if (visiting[index]) throw new Error(`${where()}.inputs: "${figure.id}" depends on itself`);
+		visiting[index] = 1;
 		const text = figure.formula ?? '';
 		let formula = formulas.get(text);
 		if (formula === undefined) {
 			try {
 				formula = parseFormula(text);
 			} catch (error) {
-				throw new Error(`${where}.formula: ${(error as Error).message}`);
+				throw new Error(`${where()}.formula: ${(error as Error).message}`);
 			}
 			formulas.set(text, formula);
 		}
@@ -44,18 +46,18 @@ export function resolveFigures(figures: readonly Figure[]): ResolvedFigure[] {
 		const scope: Record<string, number> = {};
 		for (const name of formula.names) {
 			const inputId = inputs[name];
-			if (inputId === undefined) throw new Error(`${where}.formula: "${name}" is not one of its inputs`);
+			if (inputId === undefined) throw new Error(`${where()}.formula: "${name}" is not one of its inputs`);
 			const inputIndex = indexById.get(inputId);
-			if (inputIndex === undefined) throw new Error(`${where}.inputs.${name}: no figure "${inputId}"`);
+			if (inputIndex === undefined) throw new Error(`${where()}.inputs.${name}: no figure "${inputId}"`);
 			scope[name] = valueOf(inputIndex);
 		}
 		const value = formula.evaluate(scope);
-		if (!Number.isFinite(value)) throw new Error(`${where}.formula: "${figure.formula}" gives ${value}`);
+		if (!Number.isFinite(value)) throw new Error(`${where()}.formula: "${figure.formula}" gives ${value}`);
 		if (figure.value !== undefined && !nearlyEqual(figure.value, value)) {
-			throw new Error(`${where}.value: the store says ${figure.value} but "${figure.formula}" gives ${value}`);
+			throw new Error(`${where()}.value: the store says ${figure.value} but "${figure.formula}" gives ${value}`);
 		}
-		visiting.delete(figure.id);
-		values.set(figure.id, value);
+		visiting[index] = 0;
+		values[index] = value;
 		return value;
 	};
 

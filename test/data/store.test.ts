@@ -50,6 +50,24 @@ describe('loadStore', () => {
 		['a duplicate id', () => mutate(store => (store.figures[1].id = store.figures[0].id)), /figures\[1\]\.id: ".*" is used twice/],
 		['a stated figure without words', () => mutate(store => delete store.figures[0].quote), /figures\[0\]\.quote: a stated figure needs the filing's words/],
 		['an unknown site status', () => mutate(store => (store.sites[0].events[0].status = 'sold')), /sites\[0\]\.events\[0\]\.status: unknown status "sold"/],
+		['a segment with an unknown parent', () => mutate(store => (store.segments[1].parent = 'plasma')), /segments\[1\]\.parent: unknown segment "plasma" \(expected one of /],
+		['an unknown site type', () => mutate(store => (store.sites[2].type = 'kiosk')), /sites\[2\]\.type: unknown site type "kiosk"/],
+		['a duplicate site id', () => mutate(store => (store.sites[3].id = store.sites[1].id)), /sites\[3\]\.id: ".*" is used twice/],
+		['a derived figure without a formula', () => mutate(store => delete store.figures.find((item: any) => item.kind === 'derived').formula), /figures\[\d+\]\.formula: a derived figure needs a formula/],
+		['a derived figure without inputs', () => mutate(store => delete store.figures.find((item: any) => item.kind === 'derived').inputs), /figures\[\d+\]\.inputs: a derived figure needs its inputs/],
+		['a derived figure with an unknown input', () => mutate(store => {
+			const figure = store.figures.find((item: any) => item.kind === 'derived');
+			const name = Object.keys(figure.inputs)[0]!;
+			figure.inputs[name] = 'no-such-figure';
+		}), /figures\[\d+\]\.inputs\.\w+: unknown figure "no-such-figure"/],
+		['a level measured against another period', () => mutate(store => (store.figures.find((item: any) => (item.measure ?? 'value') === 'value').compareTo = '2003Q2')), /\.compareTo: only a change or percent-of is measured against another period/],
+		['a change without its other period', () => mutate(store => delete store.figures.find((item: any) => item.measure === 'change').compareTo), /\.compareTo: a change figure needs the period it is measured against/],
+		['a unit other than its metric\'s', () => mutate(store => (store.figures.find((item: any) => item.unit === 'USD' && (item.measure ?? 'value') === 'value').unit = 'days')), /\.unit: expected "USD" for a value of [\w-]+, got "days"/],
+		['the first of two problems, in the order the fields are read', () => mutate(store => {
+			store.figures[4].segment = 'nowhere';
+			store.figures[4].metric = 'ebitda';
+			store.figures[2].source = 'elsewhere';
+		}), /figures\[2\]\.source: unknown source "elsewhere"/],
 		['a derived value typed in wrong', () => mutate(store => {
 			const figure = store.figures.find((item: any) => item.kind === 'derived');
 			figure.value = 1;
