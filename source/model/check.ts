@@ -168,11 +168,9 @@ export function* checkSteps(dataset: Dataset, quarter?: string): Generator<void,
 		yield;
 	}
 	yield* checkChanges(dataset, add, name);
-	checkParts(dataset, add, chosen, name);
-	yield;
-	checkMemberships(dataset, add);
-	yield;
-	checkSiteLists(dataset, add);
+	yield* checkParts(dataset, add, chosen, name);
+	yield* checkMemberships(dataset, add);
+	yield* checkSiteLists(dataset, add);
 
 	const selected = quarter === undefined ? findings : findings.filter(finding => finding.period === quarter);
 	selected.sort((a, b) => comparePeriods(a.period, b.period) || severities.indexOf(b.severity) - severities.indexOf(a.severity) || compareText(a.rule, b.rule));
@@ -199,8 +197,12 @@ type Add = (
 type Chosen = (ref: MetricRef, period: string) => ResolvedFigure | undefined;
 type Name = (ref: MetricRef) => string;
 
-/** How many series or figures a rule goes through between two slices of {@link checkSteps}. */
-const sliceSize = 256;
+/**
+ * How many series, figures or sites a rule goes through between two steps of {@link checkSteps}:
+ * a step is well under a millisecond, so that the explorer, which runs steps between keys, answers
+ * a key without waiting on one.
+ */
+const sliceSize = 32;
 
 /** Figures of one series and period that disagree, or hedge the same value differently; values missing from their quotes. */
 function* checkStatements(dataset: Dataset, add: Add): Generator<void, void, void> {
@@ -265,7 +267,7 @@ function* checkRelation(dataset: Dataset, relation: Relation, add: Add, chosen: 
 	const refs = relation.kind === 'sum' ? [relation.whole, ...relation.parts] : relation.kind === 'ratio' ? [relation.result, relation.numerator, relation.denominator] : [relation.left, relation.right];
 	let count = 0;
 	for (const period of periodsOf(dataset, refs)) {
-		if (++count % 16 === 0) yield;
+		if (++count % 4 === 0) yield;
 		if (relation.kind === 'sum') {
 			const parts = relation.parts.map(part => chosen(part, period));
 			if (parts.some(part => part === undefined)) continue;
@@ -370,8 +372,10 @@ function* checkChanges(dataset: Dataset, add: Add, name: Name): Generator<void, 
 }
 
 /** A figure for named sites reported in a segment cannot exceed that segment's own figure. */
-function checkParts(dataset: Dataset, add: Add, chosen: Chosen, name: Name): void {
+function* checkParts(dataset: Dataset, add: Add, chosen: Chosen, name: Name): Generator<void, void, void> {
+	let count = 0;
 	for (const figure of dataset.store.figures) {
+		if (++count % sliceSize === 0) yield;
 		if (!figure.sites?.length || !figure.segment || figure.measure !== 'value' || figure.value < 0) continue;
 		const whole = chosen({metric: figure.metric, segment: figure.segment}, figure.period);
 		if (!whole || whole.value < 0) continue;
@@ -392,10 +396,12 @@ function checkParts(dataset: Dataset, add: Add, chosen: Chosen, name: Name): voi
  * on (a center moved into "closed", say). Every site first reported in that category in that quarter
  * joins the same finding, with the stated comparisons that span the change.
  */
-function checkMemberships(dataset: Dataset, add: Add): void {
+function* checkMemberships(dataset: Dataset, add: Add): Generator<void, void, void> {
 	const state = (status: string) => dataset.store.statuses.find(candidate => candidate.id === status)?.state;
 	const entries = new Map<string, {segment: string; period: string; sites: string[]; moved: boolean; from: Set<string>}>();
+	let count = 0;
 	for (const site of dataset.store.sites) {
+		if (++count % sliceSize === 0) yield;
 		const events = [...site.events].sort((a, b) => quarterOrdinal(a.period) - quarterOrdinal(b.period));
 		let category: string | undefined;
 		let wasRunning = false;
@@ -426,6 +432,7 @@ function checkMemberships(dataset: Dataset, add: Add): void {
 						: [],
 				);
 	for (const move of moves) {
+		yield;
 		const segment = dataset.segments.get(move.segment);
 		const family = new Set([move.segment, ...dataset.store.segments.filter(item => segment?.parent && item.parent === segment.parent).map(item => item.id)]);
 		const at = quarterOrdinal(move.period);
@@ -446,10 +453,12 @@ function checkMemberships(dataset: Dataset, add: Add): void {
  * Two filings that report the same status for overlapping sets of sites of one type, but not the same
  * set: one names a site the other leaves out.
  */
-function checkSiteLists(dataset: Dataset, add: Add): void {
+function* checkSiteLists(dataset: Dataset, add: Add): Generator<void, void, void> {
 	type Group = {sites: Set<string>; periods: string[]};
 	const groups = new Map<string, Map<string, Group>>();
+	let count = 0;
 	for (const site of dataset.store.sites) {
+		if (++count % sliceSize === 0) yield;
 		for (const event of site.events) {
 			// Lists of running sites are incidental; lists of closures and endings are claims.
 			if (dataset.store.statuses.find(item => item.id === event.status)?.state === 'active') continue;
