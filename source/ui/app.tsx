@@ -37,18 +37,27 @@ function paneBody(state: State, screen: Screen, width: number, height: number): 
 	}
 }
 
-const warmedPanes = new Set<PaneId>();
+/** Panes this process has drawn, on screen or off: their code is warm. */
+const drawnPanes = new Set<PaneId>();
 
 /**
- * Works out the pane's screen for `state` (kept in the store's caches) and, once per process,
- * renders its body to a string, so that neither the data nor the code of a pane is cold when a key
- * first shows it.
+ * The steps that make the other panes ready: each one's screen for `state` (its report and grid,
+ * kept in the store's caches) and, for a pane this process has not drawn yet, its body rendered to
+ * a string. One step is a few milliseconds, so a key never waits long on one.
  */
-function warmPane(screens: (state: State) => Screen, state: State, width: number, height: number): void {
-	const screen = screens(state);
-	if (warmedPanes.has(state.pane)) return;
-	warmedPanes.add(state.pane);
-	renderToString(paneBody(state, screen, width, height), {columns: width});
+function warmSteps(screens: (state: State) => Screen, state: State, size: () => {width: number; height: number}): Array<() => void> {
+	return paneOrder
+		.filter(pane => pane !== state.pane)
+		.flatMap(pane => {
+			const other = {...state, pane};
+			const draw = () => {
+				if (drawnPanes.has(pane)) return;
+				drawnPanes.add(pane);
+				const {width, height} = size();
+				renderToString(paneBody(other, screens(other), width, height), {columns: width});
+			};
+			return [() => void screens(other), draw];
+		});
 }
 
 /** The explorer: one state, one input handler, the panes drawn from model queries. */
@@ -94,24 +103,26 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		if (state.quit) exit();
 	}, [state.quit, exit]);
 
-	// Once a frame is out, the other panes are made ready off screen, one per turn of the event loop,
-	// so that a pane's first appearance costs what later ones do. On a store whose checks run after
-	// the first frame, that waits for their marks, which change every pane.
+	// Once a frame is out, the other panes are made ready off screen, a step per turn of the event
+	// loop, so that a pane's first appearance costs what later ones do; their data again when the
+	// findings' marks come in on a store checked after the first frame.
 	const warmSize = useRef({width, height: bodyHeight});
 	warmSize.current = {width, height: bodyHeight};
 	useEffect(() => {
-		if (!findings) return;
-		const panes = paneOrder.filter(other => other !== latest.current.pane);
+		drawnPanes.add(state.pane);
+	}, [state.pane]);
+	useEffect(() => {
+		const steps = warmSteps(screens, latest.current, () => warmSize.current);
 		let timer: NodeJS.Timeout | undefined;
 		const next = () => {
-			const other = panes.shift();
-			if (other === undefined) return;
-			warmPane(screens, {...latest.current, pane: other}, warmSize.current.width, warmSize.current.height);
+			const step = steps.shift();
+			if (step === undefined) return;
+			step();
 			timer = setTimeout(next, 0);
 		};
 		timer = setTimeout(next, 0);
 		return () => clearTimeout(timer);
-	}, [screens, findings]);
+	}, [screens]);
 
 	// A check that fails is a crash, as it was when the checks ran before the first frame.
 	if (checked.dataset === dataset && checked.error !== undefined) throw checked.error;
