@@ -183,7 +183,7 @@ async function main(argv: readonly string[]): Promise<number> {
 			scriptable: 'wall time of each command run to the end with stdout piped, median of interleaved runs against `node -e 0` in the same run',
 			firstFrame: `spawn of \`script -qfec "stty cols ${terminalSize.columns} rows ${terminalSize.rows}; exec CMD" /dev/null\` to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame holding the footer "${footerMark}"; baseline: the same wrapper running node -e 'console.log(1)', to its line`,
 			keystrokes: `a key written to the pty to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame after it, checked to show what the key does (the new tab, the quarter, a moved › marker, the diff's quarter B); the first key 200 ms after the first frame (on the large store the tie-out checks may still be running then, a slice at a time), each next key 25-35 ms after the previous frame`,
-			load: 'fresh process per run: readFile + JSON.parse, parseStore (zod schema, references, derived figures), createDataset; medians',
+			load: 'fresh process per run: readFile + JSON.parse, acceptStore (shape against the JSON Schema, references, derived figures), createDataset; medians',
 			rss: rssMethod,
 			actions: Object.values(actionNames).join(', '),
 		},
