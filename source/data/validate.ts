@@ -5,37 +5,33 @@ import type {Store} from './schema.js';
  * store has, and that each figure carries what its kind and measure need. Returns the first problem
  * as `path: what was expected`, or undefined when there is none.
  */
+/** Undefined when `value` is absent or known; else the problem, at the path `path()` gives. */
+function unknown(value: string | undefined, known: Set<string>, what: string, path: () => string): string | undefined {
+	return value === undefined || known.has(value) ? undefined : `${path()}: unknown ${what} "${value}" (expected one of ${[...known].join(', ') || 'none'})`;
+}
+
+/** The lists whose items have ids, in the order their ids are checked. */
+const collections = ['sources', 'segments', 'metrics', 'siteTypes', 'statuses', 'figures', 'sites', 'relations'] as const;
+
+/**
+ * Checks what a schema cannot: that every id is unique and every reference names something the
+ * store has, and that each figure carries what its kind and measure need. Returns the first problem
+ * as `path: what was expected`, or undefined when there is none. Paths are written only for that
+ * problem: a large store has many thousands of fields.
+ */
 export function findReferenceError(store: Store): string | undefined {
-	// Paths are written only for the problem that is reported: a large store has many thousands of fields.
-	const ids = (name: keyof Store, items: ReadonlyArray<{id: string}>): Set<string> | string => {
+	const known = {} as Record<(typeof collections)[number], Set<string>>;
+	for (const name of collections) {
+		const items: ReadonlyArray<{id: string}> = store[name];
 		const seen = new Set<string>();
 		for (let index = 0; index < items.length; index++) {
 			const id = items[index]!.id;
 			if (seen.has(id)) return `${name}[${index}].id: "${id}" is used twice; ids must be unique`;
 			seen.add(id);
 		}
-		return seen;
-	};
-	const sources = ids('sources', store.sources);
-	if (typeof sources === 'string') return sources;
-	const segments = ids('segments', store.segments);
-	if (typeof segments === 'string') return segments;
-	const metrics = ids('metrics', store.metrics);
-	if (typeof metrics === 'string') return metrics;
-	const siteTypes = ids('siteTypes', store.siteTypes);
-	if (typeof siteTypes === 'string') return siteTypes;
-	const statuses = ids('statuses', store.statuses);
-	if (typeof statuses === 'string') return statuses;
-	const figures = ids('figures', store.figures);
-	if (typeof figures === 'string') return figures;
-	const sites = ids('sites', store.sites);
-	if (typeof sites === 'string') return sites;
-	const relations = ids('relations', store.relations);
-	if (typeof relations === 'string') return relations;
-
-	/** Undefined when `value` is absent or known; else the problem, at the path `path()` gives. */
-	const unknown = (value: string | undefined, known: Set<string>, what: string, path: () => string): string | undefined =>
-		value === undefined || known.has(value) ? undefined : `${path()}: unknown ${what} "${value}" (expected one of ${[...known].join(', ') || 'none'})`;
+		known[name] = seen;
+	}
+	const {sources, segments, metrics, siteTypes, statuses, figures, sites} = known;
 
 	for (let index = 0; index < store.segments.length; index++) {
 		const problem = unknown(store.segments[index]!.parent, segments, 'segment', () => `segments[${index}].parent`);
@@ -45,28 +41,28 @@ export function findReferenceError(store: Store): string | undefined {
 	const metricUnits = new Map(store.metrics.map(metric => [metric.id, metric.unit]));
 	for (let index = 0; index < store.figures.length; index++) {
 		const figure = store.figures[index]!;
-		const path = `figures[${index}]`;
+		const path = () => `figures[${index}]`;
 		const problem =
-			unknown(figure.metric, metrics, 'metric', () => `${path}.metric`) ??
-			unknown(figure.segment, segments, 'segment', () => `${path}.segment`) ??
-			unknown(figure.source, sources, 'source', () => `${path}.source`) ??
-			figure.sites?.map((site, at) => unknown(site, sites, 'site', () => `${path}.sites[${at}]`)).find(Boolean) ??
+			unknown(figure.metric, metrics, 'metric', () => `${path()}.metric`) ??
+			unknown(figure.segment, segments, 'segment', () => `${path()}.segment`) ??
+			unknown(figure.source, sources, 'source', () => `${path()}.source`) ??
+			figure.sites?.map((site, at) => unknown(site, sites, 'site', () => `${path()}.sites[${at}]`)).find(Boolean) ??
 			figureProblem(figure, path, figures, metricUnits);
 		if (problem) return problem;
 	}
 
 	for (let index = 0; index < store.sites.length; index++) {
 		const site = store.sites[index]!;
-		const path = `sites[${index}]`;
+		const path = () => `sites[${index}]`;
 		const problem =
-			unknown(site.type, siteTypes, 'site type', () => `${path}.type`) ??
-			unknown(site.segment, segments, 'segment', () => `${path}.segment`) ??
+			unknown(site.type, siteTypes, 'site type', () => `${path()}.type`) ??
+			unknown(site.segment, segments, 'segment', () => `${path()}.segment`) ??
 			site.events
 				.map(
 					(event, at) =>
-						unknown(event.status, statuses, 'status', () => `${path}.events[${at}].status`) ??
-						unknown(event.source, sources, 'source', () => `${path}.events[${at}].source`) ??
-						unknown(event.category, segments, 'segment', () => `${path}.events[${at}].category`),
+						unknown(event.status, statuses, 'status', () => `${path()}.events[${at}].status`) ??
+						unknown(event.source, sources, 'source', () => `${path()}.events[${at}].source`) ??
+						unknown(event.category, segments, 'segment', () => `${path()}.events[${at}].category`),
 				)
 				.find(Boolean);
 		if (problem) return problem;
@@ -91,29 +87,30 @@ export function findReferenceError(store: Store): string | undefined {
 }
 
 /** What a figure's kind and measure need, and its unit against its metric's; `path` names the figure. */
-function figureProblem(figure: Store['figures'][number], path: string, figures: Set<string>, metricUnits: Map<string, string>): string | undefined {
+function figureProblem(figure: Store['figures'][number], path: () => string, figures: Set<string>, metricUnits: Map<string, string>): string | undefined {
 	if (figure.kind === 'stated') {
-		if (figure.source === undefined) return `${path}.source: a stated figure needs the id of its source`;
-		if (figure.quote === undefined) return `${path}.quote: a stated figure needs the filing's words`;
-		if (figure.value === undefined) return `${path}.value: a stated figure needs a number`;
+		if (figure.source === undefined) return `${path()}.source: a stated figure needs the id of its source`;
+		if (figure.quote === undefined) return `${path()}.quote: a stated figure needs the filing's words`;
+		if (figure.value === undefined) return `${path()}.value: a stated figure needs a number`;
 	} else {
-		if (figure.formula === undefined) return `${path}.formula: a derived figure needs a formula`;
-		if (figure.inputs === undefined) return `${path}.inputs: a derived figure needs its inputs`;
+		if (figure.formula === undefined) return `${path()}.formula: a derived figure needs a formula`;
+		if (figure.inputs === undefined) return `${path()}.inputs: a derived figure needs its inputs`;
 		for (const [name, input] of Object.entries(figure.inputs)) {
-			if (!figures.has(input)) return `${path}.inputs.${name}: unknown figure "${input}" (expected one of ${[...figures].join(', ') || 'none'})`;
+			const problem = unknown(input, figures, 'figure', () => `${path()}.inputs.${name}`);
+			if (problem) return problem;
 		}
 	}
 	const measure = figure.measure ?? 'value';
 	if (measure === 'value' && figure.compareTo !== undefined) {
-		return `${path}.compareTo: only a change or percent-of is measured against another period`;
+		return `${path()}.compareTo: only a change or percent-of is measured against another period`;
 	}
 	if (measure !== 'value' && figure.compareTo === undefined) {
-		return `${path}.compareTo: a ${measure} figure needs the period it is measured against`;
+		return `${path()}.compareTo: a ${measure} figure needs the period it is measured against`;
 	}
 	const metricUnit = metricUnits.get(figure.metric);
 	const expected = measure === 'change-percent' || measure === 'percent-of' ? 'percent' : metricUnit;
 	if (metricUnit !== undefined && figure.unit !== expected) {
-		return `${path}.unit: expected "${expected}" for a ${measure} of ${figure.metric}, got "${figure.unit}"`;
+		return `${path()}.unit: expected "${expected}" for a ${measure} of ${figure.metric}, got "${figure.unit}"`;
 	}
 	return undefined;
 }
