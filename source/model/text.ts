@@ -23,7 +23,8 @@ export function sanitizeDeep<T>(value: T): T {
 	if (typeof value === 'string') return (anyControl.test(value) ? sanitize(value) : value) as T;
 	if (Array.isArray(value)) {
 		let out: unknown[] | undefined;
-		for (const [index, item] of value.entries()) {
+		for (let index = 0; index < value.length; index++) {
+			const item: unknown = value[index];
 			const clean = sanitizeDeep(item);
 			if (clean !== item && !out) out = value.slice(0, index);
 			out?.push(clean);

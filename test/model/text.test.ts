@@ -24,6 +24,17 @@ describe('sanitize', () => {
 		expect(sanitizeDeep({a: ['\u001B[2Jx', 3], b: {c: 'y\u0007'}})).toEqual({a: ['x', 3], b: {c: 'y'}});
 	});
 
+	it('copies only what it changes, keeping what comes before and after a change', () => {
+		const clean = {kept: ['a', {b: 1}]};
+		const input = {clean, list: ['first', {n: 2}, 'late\u0007x', 'last']};
+		const output = sanitizeDeep(input);
+		expect(output).toEqual({clean, list: ['first', {n: 2}, 'latex', 'last']});
+		expect(output.clean).toBe(clean);
+		expect(output.list[1]).toBe(input.list[1]);
+		expect(input.list[2]).toBe('late\u0007x');
+		expect(sanitizeDeep(clean)).toBe(clean);
+	});
+
 	it('normalises whitespace as quotes are compared', () => {
 		expect(normalizeWhitespace('  a\n   b\t\tc ')).toBe('a b c');
 	});
