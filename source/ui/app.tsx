@@ -45,7 +45,7 @@ const drawnPanes = new Set<PaneId>();
  * kept in the store's caches) and, for a pane this process has not drawn yet, its body rendered to
  * a string. One step is a few milliseconds, so a key never waits long on one.
  */
-function warmSteps(screens: (state: State) => Screen, state: State, size: () => {width: number; height: number}): Array<() => void> {
+function warmSteps(screens: (state: State) => Screen, state: State, width: number, height: number): Array<() => void> {
 	return paneOrder
 		.filter(pane => pane !== state.pane)
 		.flatMap(pane => {
@@ -53,7 +53,6 @@ function warmSteps(screens: (state: State) => Screen, state: State, size: () => 
 			const draw = () => {
 				if (drawnPanes.has(pane)) return;
 				drawnPanes.add(pane);
-				const {width, height} = size();
 				renderToString(paneBody(other, screens(other), width, height), {columns: width});
 			};
 			return [() => void screens(other), draw];
@@ -105,14 +104,12 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 
 	// Once a frame is out, the other panes are made ready off screen, a step per turn of the event
 	// loop, so that a pane's first appearance costs what later ones do; their data again when the
-	// findings' marks come in on a store checked after the first frame.
-	const warmSize = useRef({width, height: bodyHeight});
-	warmSize.current = {width, height: bodyHeight};
+	// findings' marks come in on a store checked after the first frame, or the window changes size.
 	useEffect(() => {
 		drawnPanes.add(state.pane);
 	}, [state.pane]);
 	useEffect(() => {
-		const steps = warmSteps(screens, latest.current, () => warmSize.current);
+		const steps = warmSteps(screens, latest.current, width, bodyHeight);
 		let timer: NodeJS.Timeout | undefined;
 		const next = () => {
 			const step = steps.shift();
@@ -122,7 +119,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		};
 		timer = setTimeout(next, 0);
 		return () => clearTimeout(timer);
-	}, [screens]);
+	}, [screens, width, bodyHeight]);
 
 	// A check that fails is a crash, as it was when the checks ran before the first frame.
 	if (checked.dataset === dataset && checked.error !== undefined) throw checked.error;
