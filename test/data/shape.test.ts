@@ -141,7 +141,7 @@ function* mutations(store: unknown): Generator<{what: string; data: unknown}> {
 			yield {what: `${where}: with an extra field`, data: edit(store, [...path, 'extra'], (parent, at) => (parent[at] = 1))};
 		}
 		if (Array.isArray(value)) {
-			yield {what: `${where}: emptied`, data: edit(store, path, (parent, at) => (parent === undefined ? undefined : (parent[at] = [])))};
+			yield {what: `${where}: emptied`, data: edit(store, path, (parent, at) => (parent[at] = []))};
 			yield {what: `${where}: with a stray entry`, data: edit(store, [...path, value.length], (parent, at) => (parent[at] = 0))};
 		}
 		if (path.length === 0) continue;
