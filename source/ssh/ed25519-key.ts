@@ -1,17 +1,16 @@
 import {generateKeyPairSync, randomBytes, type KeyObject} from 'node:crypto';
 
-/** One SSH wire-format string: a 32-bit big-endian length, then the bytes. */
-function sshString(data: Buffer | string): Buffer {
-	const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(bytes.length);
-	return Buffer.concat([length, bytes]);
-}
-
+/** An SSH wire-format uint32: four bytes, big-endian. */
 function uint32(value: number): Buffer {
 	const bytes = Buffer.alloc(4);
 	bytes.writeUInt32BE(value);
 	return bytes;
+}
+
+/** One SSH wire-format string: its length as a uint32, then the bytes. */
+function sshString(data: Buffer | string): Buffer {
+	const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+	return Buffer.concat([uint32(bytes.length), bytes]);
 }
 
 function rawKey(base64url: string | undefined, what: string): Buffer {
