@@ -113,6 +113,27 @@ class OutputCaches {
 		],
 	},
 	{
+		// Each character cell of a frame was made by spreading a token into a new object, and V8 gave
+		// every such object a hidden class of its own: a long session over a large store held tens of
+		// thousands of them (megabytes). Written out, the cells share one.
+		name: 'ansi-tokenize cells',
+		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/,
+		edits: [
+			[
+				`            ret.push({
+                ...token,
+                styles: [...codes],
+            });`,
+				`            ret.push({
+                type: token.type,
+                value: token.value,
+                fullWidth: token.fullWidth,
+                styles: [...codes],
+            });`,
+			],
+		],
+	},
+	{
 		// Drawing a frame measured each text's width again although laying it out had just measured
 		// (and cached) the same text; drawing now reads that cache.
 		name: 'ink text width',
