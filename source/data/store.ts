@@ -1,7 +1,8 @@
 import {Low} from 'lowdb';
-import {JSONFile} from 'lowdb/node';
+import {DataFile, JSONFile} from 'lowdb/node';
 import {DataError} from '../errors.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
+import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
 import {compileShape} from './shape.js';
 import storeJsonSchema from './store-schema.json' with {type: 'json'};
@@ -51,17 +52,25 @@ export async function acceptStore(data: unknown, file: string): Promise<LoadedSt
 
 /**
  * Reads and validates the store at `file` through lowdb. Reading never writes: the file is
- * byte-for-byte the same afterwards.
+ * byte-for-byte the same afterwards. A store whose text can hold no control character is marked
+ * safe for a terminal as it is (see {@link jsonTextIsPlain}), so the explorer need not walk it.
  */
 export async function loadStore(file: string): Promise<LoadedStore> {
-	const db = new Low<unknown>(new JSONFile<unknown>(file), null);
+	let plain = false;
+	const parse = (text: string): unknown => {
+		const data: unknown = JSON.parse(text);
+		plain = jsonTextIsPlain(text);
+		return data;
+	};
+	const db = new Low<unknown>(new DataFile<unknown>(file, {parse, stringify: data => JSON.stringify(data)}), null);
 	try {
 		await db.read();
 	} catch (error) {
 		throw new DataError(`${file}: ${describeReadError(error)}`);
 	}
 	if (db.data === null) throw new DataError(`${file}: no such store (expected a quarterdeck JSON store; see --db)`);
-	return acceptStore(db.data, file);
+	const store = await acceptStore(db.data, file);
+	return plain ? markSafe(store) : store;
 }
 
 function describeReadError(error: unknown): string {

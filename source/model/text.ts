@@ -15,12 +15,46 @@ export function sanitize(text: string): string {
 // Every escape sequence starts with a control character, so text without one is already safe.
 const anyControl = /[\u0000-\u001F\u007F-\u009F]/;
 
+/** Values known to hold no control character anywhere inside: {@link sanitizeDeep} returns them as they are. */
+const knownSafe = new WeakSet<object>();
+
+/**
+ * Records that no string inside `value` (keys included) has a control character, as
+ * {@link jsonTextIsPlain} shows for a value parsed from JSON text; `value` must not change after.
+ */
+export function markSafe<T extends object>(value: T): T {
+	knownSafe.add(value);
+	return value;
+}
+
+/**
+ * True when no string parsed from the JSON `text` can hold a control character. A parse that
+ * succeeded met raw control characters only as whitespace between tokens; what is left to look for
+ * are escapes that make one (`\n`, `\u001b`) and raw DEL and C1 characters, which JSON lets through.
+ * A few single-character scans of the text: far less than walking the value it gives.
+ */
+export function jsonTextIsPlain(text: string): boolean {
+	for (let at = text.indexOf('\\'); at !== -1; at = text.indexOf('\\', at + 2)) {
+		const escaped = text[at + 1];
+		if (escaped === 'u') {
+			if (anyControl.test(String.fromCharCode(Number.parseInt(text.slice(at + 2, at + 6), 16)))) return false;
+		} else if (escaped !== '"' && escaped !== '\\' && escaped !== '/') {
+			return false;
+		}
+	}
+	if (text.includes('\u007F')) return false;
+	// Text whose UTF-8 is as long as it is holds only ASCII, so no C1 character either.
+	return Buffer.byteLength(text) === text.length || !/[\u0080-\u009F]/.test(text);
+}
+
 /**
  * Applies {@link sanitize} to every string inside a JSON-like value. Parts with nothing to remove
- * come back as they are, not copied: a large clean store costs one pass and no memory.
+ * come back as they are, not copied: a large clean store costs one pass and no memory, and one
+ * known to be safe ({@link markSafe}) costs nothing.
  */
 export function sanitizeDeep<T>(value: T): T {
 	if (typeof value === 'string') return (anyControl.test(value) ? sanitize(value) : value) as T;
+	if (typeof value === 'object' && value !== null && knownSafe.has(value)) return value;
 	if (Array.isArray(value)) {
 		let out: unknown[] | undefined;
 		for (let index = 0; index < value.length; index++) {

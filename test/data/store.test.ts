@@ -5,6 +5,7 @@ import {DataError} from '../../source/errors.js';
 import {getStoreJsonSchema, type Store} from '../../source/data/schema.js';
 import {writeStore} from '../../source/data/parse-store.js';
 import {loadStore} from '../../source/data/store.js';
+import {sanitizeDeep} from '../../source/model/text.js';
 import {bundledStore, copyStore, digest, otherStore, readJson, tempDirectory, writeStoreText} from '../helpers.js';
 
 const good = readJson<Store>(bundledStore);
@@ -22,6 +23,15 @@ describe('loadStore', () => {
 		expect(store.figures.length).toBeGreaterThan(100);
 		expect(store.figures.every(figure => Number.isFinite(figure.value))).toBe(true);
 		expect(digest(file)).toBe(before);
+	});
+
+	it('marks a store safe for a terminal as it is only when its text can hold no control character', async () => {
+		const clean = await loadStore(copyStore());
+		// Marked: sanitizing returns the very store, even when something is written into it later.
+		clean.company.name = 'Hema\u001B[2JCare';
+		expect(sanitizeDeep(clean)).toBe(clean);
+		const dirty = await loadStore(mutate(store => (store.company.name = 'Hema\u001B[2JCare')));
+		expect(sanitizeDeep(dirty).company.name).toBe('HemaCare');
 	});
 
 	it('reads a store of another company', async () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {normalizeWhitespace, sanitize, sanitizeDeep} from '../../source/model/text.js';
+import {jsonTextIsPlain, markSafe, normalizeWhitespace, sanitize, sanitizeDeep} from '../../source/model/text.js';
 
 describe('sanitize', () => {
 	it.each([
@@ -35,7 +35,50 @@ describe('sanitize', () => {
 		expect(sanitizeDeep(clean)).toBe(clean);
 	});
 
+	it('returns a value marked safe as it is', () => {
+		const marked = markSafe({a: ['x']});
+		expect(sanitizeDeep(marked)).toBe(marked);
+	});
+
 	it('normalises whitespace as quotes are compared', () => {
 		expect(normalizeWhitespace('  a\n   b\t\tc ')).toBe('a b c');
+	});
+});
+
+describe('jsonTextIsPlain', () => {
+	const escapeAll = (text: string) => `"${[...text].map(character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`;
+	const unchanged = (text: string) => {
+		const value: unknown = JSON.parse(text);
+		return sanitizeDeep(value) === value;
+	};
+
+	// Every character of the first 1,024 code points, as JSON.stringify writes it (control
+	// characters escaped, DEL and C1 raw) and fully \u-escaped, alone and within a key: the text
+	// is called plain exactly when sanitizing the parsed value would change nothing.
+	it('says plain exactly when sanitizing would change nothing, for every character up to U+03FF', () => {
+		let plain = 0;
+		for (let code = 0; code < 0x400; code++) {
+			const text = `a${String.fromCharCode(code)}b`;
+			for (const json of [JSON.stringify(text), escapeAll(text), JSON.stringify({[text]: 1}), `{${escapeAll(text)}: [1]}`]) {
+				expect(jsonTextIsPlain(json), json).toBe(unchanged(json));
+				if (jsonTextIsPlain(json)) plain++;
+			}
+		}
+		expect(plain).toBe((0x400 - 32 - 33) * 4);
+	});
+
+	it.each([
+		['escaped quotes and backslashes', String.raw`{"q": "he said \"yes\" \\ \/"}`, true],
+		['a backslash then n, not a line break', String.raw`["a\\nb"]`, true],
+		['whitespace between tokens', '{\n\t"a": [1,\r\n 2]\n}', true],
+		['non-ASCII text', '["Dartmouth–Hitchcock “quoted” é"]', true],
+		['an escaped line break', String.raw`["a\nb"]`, false],
+		['an escaped ESC', String.raw`["\u001b[31m"]`, false],
+		['an escaped 8-bit CSI in capitals', String.raw`["\u009B2J"]`, false],
+		['a raw DEL', '["a\u007Fb"]', false],
+		['a raw C1', '["a\u0085b"]', false],
+	])('%s', (_name, text, expected) => {
+		expect(jsonTextIsPlain(text)).toBe(expected);
+		expect(unchanged(text)).toBe(expected);
 	});
 });
