@@ -34,13 +34,20 @@ export function listQuarters(dataset: Dataset): QuartersReport {
 		},
 		quarters: dataset.quarters.map(quarter => {
 			const figures = count(quarter);
+			// One pass over a quarter's figures: a large store has a hundred or more in each.
+			let stated = 0;
+			const sources = new Set<string>();
+			for (const figure of figures) {
+				if (figure.kind === 'stated') stated++;
+				if (figure.source) sources.add(figure.source);
+			}
 			return {
 				quarter,
 				label: describePeriod(quarter),
 				figures: figures.length,
-				stated: figures.filter(figure => figure.kind === 'stated').length,
-				derived: figures.filter(figure => figure.kind === 'derived').length,
-				sources: [...new Set(figures.flatMap(figure => (figure.source ? [figure.source] : [])))],
+				stated,
+				derived: figures.length - stated,
+				sources: [...sources],
 				revenue: revenue ? readValue(dataset, {metric: revenue.id}, quarter) : null,
 				netIncome: netIncome ? readValue(dataset, {metric: netIncome.id}, quarter) : null,
 			};
