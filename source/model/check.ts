@@ -1,5 +1,5 @@
 import type {MetricRef, Relation, Unit} from '../data/schema.js';
-import {chooseFigure, seriesId, type Dataset} from './dataset.js';
+import {chooseFigure, figureById, seriesFigures, seriesGroups, seriesId, type Dataset} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {formatValue} from './format.js';
 import {comparePeriods, daysInPeriod, quarterOrdinal} from './period.js';
@@ -84,7 +84,7 @@ function allowance(dataset: Dataset, figure: ResolvedFigure, seen = new Set<stri
 		if (seen.has(figure.id)) return 0;
 		seen.add(figure.id);
 		return Object.values(figure.inputs ?? {}).reduce((sum, id) => {
-			const input = dataset.figures.get(id);
+			const input = figureById(dataset, id);
 			return sum + (input ? allowance(dataset, input, seen) : 0);
 		}, 0);
 	}
@@ -120,8 +120,8 @@ function withinHedge(qualifier: string | null, stated: number, actual: number, o
 const show = (value: number, unit: Unit) => formatValue(Math.round(value * 1000) / 1000, unit);
 
 /** All figures (every measure) of one series in one period, in store order. */
-function figuresAt(dataset: Dataset, key: {metric: string; segment?: string | undefined; sites?: readonly string[] | undefined; measure?: ResolvedFigure['measure']; compareTo?: string | undefined}, period: string): ResolvedFigure[] {
-	return dataset.byKey.get(`${seriesId(key)}@${period}`) ?? [];
+function figuresAt(dataset: Dataset, key: {metric: string; segment?: string | undefined; sites?: readonly string[] | undefined; measure?: ResolvedFigure['measure']; compareTo?: string | undefined}, period: string): readonly ResolvedFigure[] {
+	return seriesFigures(dataset, seriesId(key), period) ?? [];
 }
 
 /** Runs every rule over the store (or the findings of one quarter) and reports what fails. */
@@ -207,7 +207,7 @@ const sliceSize = 32;
 /** Figures of one series and period that disagree, or hedge the same value differently; values missing from their quotes. */
 function* checkStatements(dataset: Dataset, add: Add): Generator<void, void, void> {
 	let count = 0;
-	for (const figures of dataset.byKey.values()) {
+	for (const figures of yield* seriesGroups(dataset)) {
 		if (++count % sliceSize === 0) yield;
 		const first = figures[0]!;
 		// Words for the series, built only when there is a finding to word.

@@ -40,37 +40,41 @@ export type Dataset = {
 	segments: Map<string, Segment>;
 	sources: Map<string, Source>;
 	sites: Map<string, Site>;
-	figures: Map<string, ResolvedFigure>;
-	/** Figures grouped by {@link seriesId} and period. */
-	byKey: Map<string, ResolvedFigure[]>;
+	/** Where each metric's figures are in the store, ascending: what the series indexes start from. */
+	metricPositions: Map<string, number[]>;
 	/** Metric order as the store lists them, for stable output. */
 	metricOrder: Map<string, number>;
 	segmentOrder: Map<string, number>;
 };
 
-/** The key of a series in {@link Dataset.byKey}: measure, metric, segment, sorted sites, compared period. */
+/** The key of a series in a metric's series index: measure, metric, segment, sorted sites, compared period. */
 export function seriesId(key: SeriesKey): string {
 	const sites = key.sites;
-	// Built by hand: this runs for every figure at start-up and for every cell a query reads.
+	// Built by hand: this runs for every figure indexed and for every cell a query reads.
 	const siteKey = sites === undefined || sites.length === 0 ? '' : sites.length === 1 ? sites[0]! : [...sites].sort().join('+');
 	return `${key.measure ?? 'value'}|${key.metric}|${key.segment ?? ''}|${siteKey}|${key.compareTo ?? ''}`;
 }
 
-function figureKey(figure: ResolvedFigure): string {
-	return `${seriesId(figure)}@${figure.period}`;
+/** The metric a {@link seriesId} names. */
+function metricOf(series: string): string {
+	const start = series.indexOf('|') + 1;
+	return series.slice(start, series.indexOf('|', start));
 }
 
-/** Indexes a loaded store for queries. */
+/**
+ * Indexes a loaded store for queries. Only what every command needs is built here, in one pass;
+ * a metric's series, and figures by id, are indexed the first time something asks for them, so
+ * start-up does not grow with the parts of a large store a command never reads.
+ */
 export function createDataset(store: LoadedStore): Dataset {
-	const byKey = new Map<string, ResolvedFigure[]>();
-	const figures = new Map<string, ResolvedFigure>();
+	const metricPositions = new Map<string, number[]>();
 	const periodSet = new Set<string>();
-	for (const figure of store.figures) {
-		const key = figureKey(figure);
-		const list = byKey.get(key);
-		if (list) list.push(figure);
-		else byKey.set(key, [figure]);
-		figures.set(figure.id, figure);
+	const {figures} = store;
+	for (let position = 0; position < figures.length; position++) {
+		const figure = figures[position]!;
+		const list = metricPositions.get(figure.metric);
+		if (list) list.push(position);
+		else metricPositions.set(figure.metric, [position]);
 		periodSet.add(figure.period);
 	}
 
@@ -87,11 +91,58 @@ export function createDataset(store: LoadedStore): Dataset {
 		segments: new Map(store.segments.map(segment => [segment.id, segment])),
 		sources: new Map(store.sources.map(source => [source.id, source])),
 		sites: new Map(store.sites.map(site => [site.id, site])),
-		figures,
-		byKey,
+		metricPositions,
 		metricOrder: new Map(store.metrics.map((metric, index) => [metric.id, index])),
 		segmentOrder: new Map(store.segments.map((segment, index) => [segment.id, index])),
 	};
+}
+
+/** One metric's figures grouped by series and period (`seriesId@period`), each group in store order. */
+type SeriesIndex = Map<string, ResolvedFigure[]>;
+
+const seriesIndexes = new WeakMap<Dataset, Map<string, SeriesIndex>>();
+
+/** The series index of one metric, built the first time it is asked for. */
+function metricSeries(dataset: Dataset, metric: string): SeriesIndex {
+	let indexes = seriesIndexes.get(dataset);
+	if (!indexes) {
+		indexes = new Map();
+		seriesIndexes.set(dataset, indexes);
+	}
+	let index = indexes.get(metric);
+	if (!index) {
+		index = new Map();
+		const {figures} = dataset.store;
+		for (const position of dataset.metricPositions.get(metric) ?? []) {
+			const figure = figures[position]!;
+			const key = `${seriesId(figure)}@${figure.period}`;
+			const list = index.get(key);
+			if (list) list.push(figure);
+			else index.set(key, [figure]);
+		}
+		indexes.set(metric, index);
+	}
+	return index;
+}
+
+/** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
+export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
+	return metricSeries(dataset, metricOf(series)).get(`${series}@${period}`);
+}
+
+/**
+ * Every group of figures that share a series and a period, ordered by where the group's first
+ * figure is in the store. A generator that pauses after indexing each metric, for a caller that
+ * runs a few milliseconds at a time.
+ */
+export function* seriesGroups(dataset: Dataset): Generator<void, ResolvedFigure[][], void> {
+	const groups: ResolvedFigure[][] = [];
+	for (const metric of dataset.metricPositions.keys()) {
+		for (const group of metricSeries(dataset, metric).values()) groups.push(group);
+		yield;
+	}
+	const positions = figurePositions(dataset);
+	return groups.sort((a, b) => positions.get(a[0]!)! - positions.get(b[0]!)!);
 }
 
 /**
@@ -100,7 +151,7 @@ export function createDataset(store: LoadedStore): Dataset {
  * disagree make the reading a conflict.
  */
 export function readValue(dataset: Dataset, key: SeriesKey, period: string): Reading | null {
-	const figures = dataset.byKey.get(`${seriesId(key)}@${period}`);
+	const figures = seriesFigures(dataset, seriesId(key), period);
 	if (!figures || figures.length === 0) return null;
 	return readingOf(dataset, figures);
 }
@@ -148,7 +199,7 @@ function rankFigures(dataset: Dataset, figures: readonly ResolvedFigure[]): read
  * series is a key or, for a caller reading one series across many periods, its {@link seriesId}.
  */
 export function chooseFigure(dataset: Dataset, key: SeriesKey | string, period: string): ResolvedFigure | undefined {
-	const figures = dataset.byKey.get(`${typeof key === 'string' ? key : seriesId(key)}@${period}`);
+	const figures = seriesFigures(dataset, typeof key === 'string' ? key : seriesId(key), period);
 	if (!figures || figures.length === 0) return undefined;
 	return figures.length === 1 ? figures[0] : rankFigures(dataset, figures)[0];
 }
@@ -192,13 +243,25 @@ function lazyIndex<T>(build: (dataset: Dataset) => T): (dataset: Dataset) => T {
 /** Where each period's figures are in the store, ascending. */
 const periodPositions = lazyIndex(dataset => {
 	const index = new Map<string, number[]>();
-	for (const [position, figure] of dataset.store.figures.entries()) {
-		const list = index.get(figure.period);
+	const {figures} = dataset.store;
+	for (let position = 0; position < figures.length; position++) {
+		const period = figures[position]!.period;
+		const list = index.get(period);
 		if (list) list.push(position);
-		else index.set(figure.period, [position]);
+		else index.set(period, [position]);
 	}
 	return index;
 });
+
+/** Each figure's position in the store. */
+const figurePositions = lazyIndex(dataset => new Map(dataset.store.figures.map((figure, position) => [figure, position])));
+
+const figuresById = lazyIndex(dataset => new Map(dataset.store.figures.map(figure => [figure.id, figure])));
+
+/** The figure with this id, if the store has one. */
+export function figureById(dataset: Dataset, id: string): ResolvedFigure | undefined {
+	return figuresById(dataset).get(id);
+}
 
 /** The figures of one or more periods, in store order: what a filter over the whole store gives, without the scan. */
 export function figuresIn(dataset: Dataset, ...periods: string[]): ResolvedFigure[] {

@@ -1,5 +1,5 @@
 import type {Finding, FindingIndex} from '../model/check.js';
-import type {Dataset} from '../model/dataset.js';
+import {figureById, type Dataset} from '../model/dataset.js';
 import {describePeriod} from '../model/period.js';
 import {formatChange, formatValue} from '../model/format.js';
 import type {Tone} from '../output/table.js';
@@ -16,7 +16,7 @@ export function describeItem(dataset: Dataset, item: SourceItem): Line {
 		const status = dataset.store.statuses.find(candidate => candidate.id === event.status);
 		return {text: `${event.date ?? event.period}  ${status?.name ?? event.status}  · ${event.source}`};
 	}
-	const figure = dataset.figures.get(item.id);
+	const figure = figureById(dataset, item.id);
 	if (!figure) return {text: `(no figure ${item.id})`, tone: 'muted'};
 	const metric = dataset.metrics.get(figure.metric)?.name ?? figure.metric;
 	const measure = figure.measure ?? 'value';
@@ -50,7 +50,7 @@ export function detailLines(dataset: Dataset, item: SourceItem, findings?: Findi
 			...flagged(findings?.bySite.get(item.site)),
 		];
 	}
-	const figure = dataset.figures.get(item.id);
+	const figure = figureById(dataset, item.id);
 	if (!figure) return [];
 	const metric = dataset.metrics.get(figure.metric);
 	const measure = figure.measure ?? 'value';
@@ -67,7 +67,7 @@ export function detailLines(dataset: Dataset, item: SourceItem, findings?: Findi
 	} else {
 		lines.push({text: `Formula: ${figure.formula}`});
 		for (const [name, id] of Object.entries(figure.inputs ?? {})) {
-			const input = dataset.figures.get(id);
+			const input = figureById(dataset, id);
 			lines.push({text: `  ${name} = ${input ? formatValue(input.value, input.unit) : '?'}  (${id})`});
 		}
 		lines.push({text: 'Enter opens the inputs', tone: 'muted'});
@@ -81,7 +81,7 @@ export function detailLines(dataset: Dataset, item: SourceItem, findings?: Findi
 /** The inputs of a derived figure as a new list for the source view; undefined for anything else. */
 export function inputItems(dataset: Dataset, item: SourceItem | undefined): {title: string; items: SourceItem[]} | undefined {
 	if (!item || item.kind !== 'figure') return undefined;
-	const figure = dataset.figures.get(item.id);
+	const figure = figureById(dataset, item.id);
 	if (!figure || figure.kind !== 'derived' || !figure.inputs) return undefined;
 	return {title: `Inputs of ${figure.id}`, items: Object.values(figure.inputs).map(id => ({kind: 'figure', id}))};
 }

@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadStore} from '../../source/data/store.js';
-import {createDataset} from '../../source/model/dataset.js';
+import {createDataset, figureById} from '../../source/model/dataset.js';
 import App from '../../source/ui/app.js';
 import {formatKeyTableMarkdown, keymap} from '../../source/ui/keymap.js';
 import {ColorContext} from '../../source/ui/theme.js';
@@ -115,7 +115,7 @@ describe('source view', () => {
 	it('Enter on a derived figure shows its formula, and Enter again its inputs, each with its words', async () => {
 		const figure = hemacare.store.figures.find(item => item.period === '2004Q2' && item.metric === 'revenue' && item.segment === 'blood-products' && item.measure === 'value')!;
 		expect(figure.kind).toBe('derived');
-		const firstInput = hemacare.figures.get(Object.values(figure.inputs!)[0]!)!;
+		const firstInput = figureById(hemacare, Object.values(figure.inputs!)[0]!)!;
 		const {press} = await open();
 		let text = await press('j', enter);
 		expect(text).toContain('Source · Blood products');
