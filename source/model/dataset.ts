@@ -100,30 +100,19 @@ export function createDataset(store: LoadedStore): Dataset {
 /** One metric's figures grouped by series and period (`seriesId@period`), each group in store order. */
 type SeriesIndex = Map<string, ResolvedFigure[]>;
 
-const seriesIndexes = new WeakMap<Dataset, Map<string, SeriesIndex>>();
-
 /** The series index of one metric, built the first time it is asked for. */
-function metricSeries(dataset: Dataset, metric: string): SeriesIndex {
-	let indexes = seriesIndexes.get(dataset);
-	if (!indexes) {
-		indexes = new Map();
-		seriesIndexes.set(dataset, indexes);
-	}
-	let index = indexes.get(metric);
-	if (!index) {
-		index = new Map();
-		const {figures} = dataset.store;
-		for (const position of dataset.metricPositions.get(metric) ?? []) {
-			const figure = figures[position]!;
-			const key = `${seriesId(figure)}@${figure.period}`;
-			const list = index.get(key);
-			if (list) list.push(figure);
-			else index.set(key, [figure]);
-		}
-		indexes.set(metric, index);
+const metricSeries = lazyByKey((dataset, metric): SeriesIndex => {
+	const index: SeriesIndex = new Map();
+	const {figures} = dataset.store;
+	for (const position of dataset.metricPositions.get(metric) ?? []) {
+		const figure = figures[position]!;
+		const key = `${seriesId(figure)}@${figure.period}`;
+		const list = index.get(key);
+		if (list) list.push(figure);
+		else index.set(key, [figure]);
 	}
 	return index;
-}
+});
 
 /** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
 export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
@@ -237,6 +226,23 @@ function lazyIndex<T>(build: (dataset: Dataset) => T): (dataset: Dataset) => T {
 			built.set(dataset, index);
 		}
 		return index;
+	};
+}
+
+/**
+ * Like {@link lazyIndex}, for something made per key of a dataset (a metric, a site, a series):
+ * each is built the first time it is asked for, and kept as long as the dataset.
+ */
+export function lazyByKey<T>(build: (dataset: Dataset, key: string) => T): (dataset: Dataset, key: string) => T {
+	const built = lazyIndex(() => new Map<string, T>());
+	return (dataset, key) => {
+		const known = built(dataset);
+		let value = known.get(key);
+		if (value === undefined) {
+			value = build(dataset, key);
+			known.set(key, value);
+		}
+		return value;
 	};
 }
 

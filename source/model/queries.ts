@@ -1,5 +1,5 @@
-import type {Site, SiteEvent} from '../data/schema.js';
-import {chooseFigure, figuresBySite, figuresIn, findMetricByRole, orderSegments, readValue, readingOf, seriesId, type Dataset, type Reading, type SeriesKey} from './dataset.js';
+import type {SiteEvent} from '../data/schema.js';
+import {chooseFigure, figuresBySite, figuresIn, findMetricByRole, lazyByKey, orderSegments, readValue, readingOf, seriesId, type Dataset, type Reading, type SeriesKey} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {comparePeriods, describePeriod, isQuarter, parsePeriod, quarterOrdinal, yearEarlier} from './period.js';
 import {
@@ -92,22 +92,13 @@ export function describeChange(
 	};
 }
 
-const quarterSeries = new WeakMap<Dataset, Map<string, Array<{quarter: string; value: number | null}>>>();
+/** A series' value in every quarter of the store, null where there is none, by {@link seriesId}; the same for every quarter shown, so made once. */
+const quarterSeries = lazyByKey((dataset, id) =>
+	dataset.quarters.map(quarter => ({quarter, value: chooseFigure(dataset, id, quarter)?.value ?? null})),
+);
 
-/** A series' value in every quarter of the store, null where there is none; the same for every quarter shown, so made once. */
 function seriesOverQuarters(dataset: Dataset, key: SeriesKey): Array<{quarter: string; value: number | null}> {
-	let known = quarterSeries.get(dataset);
-	if (!known) {
-		known = new Map();
-		quarterSeries.set(dataset, known);
-	}
-	const id = seriesId(key);
-	let series = known.get(id);
-	if (!series) {
-		series = dataset.quarters.map(quarter => ({quarter, value: chooseFigure(dataset, id, quarter)?.value ?? null}));
-		known.set(id, series);
-	}
-	return series;
+	return quarterSeries(dataset, seriesId(key));
 }
 
 /** Revenue (the metric with role `revenue`) by segment for a quarter, against a year earlier. */
@@ -146,36 +137,26 @@ export function getSegmentRevenue(dataset: Dataset, quarter: string): SegmentsRe
 }
 
 type SiteHistory = {events: SiteEvent[]; views: SiteEventView[]; figures: FigureView[]; typeName: string};
-const siteHistories = new WeakMap<Dataset, Map<string, SiteHistory>>();
 
 /** What a site's row shows whatever the quarter: its events in order and its figures; made once per site. */
-function siteHistory(dataset: Dataset, site: Site): SiteHistory {
-	let known = siteHistories.get(dataset);
-	if (!known) {
-		known = new Map();
-		siteHistories.set(dataset, known);
-	}
-	let history = known.get(site.id);
-	if (!history) {
-		const events = orderEvents(dataset, site);
-		history = {
-			events,
-			views: events.map(event => viewEvent(dataset, event)),
-			figures: [...(figuresBySite(dataset).get(site.id) ?? [])]
-				.sort((a, b) => comparePeriods(a.period, b.period))
-				.map(figure => viewFigure(dataset, figure)),
-			typeName: dataset.store.siteTypes.find(candidate => candidate.id === site.type)?.name ?? site.type,
-		};
-		known.set(site.id, history);
-	}
-	return history;
-}
+const siteHistories = lazyByKey((dataset, id): SiteHistory => {
+	const site = dataset.sites.get(id)!;
+	const events = orderEvents(dataset, site);
+	return {
+		events,
+		views: events.map(event => viewEvent(dataset, event)),
+		figures: [...(figuresBySite(dataset).get(id) ?? [])]
+			.sort((a, b) => comparePeriods(a.period, b.period))
+			.map(figure => viewFigure(dataset, figure)),
+		typeName: dataset.store.siteTypes.find(candidate => candidate.id === site.type)?.name ?? site.type,
+	};
+});
 
 /** Every site with its status as of a quarter: the last event in or before it. */
 export function getSiteStatuses(dataset: Dataset, quarter: string): CentersReport {
 	const until = quarterOrdinal(quarter);
 	const sites: SiteRow[] = dataset.store.sites.map(site => {
-		const history = siteHistory(dataset, site);
+		const history = siteHistories(dataset, site.id);
 		let current = -1;
 		let category: string | null = null;
 		for (const [index, event] of history.events.entries()) {
