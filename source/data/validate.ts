@@ -1,13 +1,13 @@
 import type {Store} from './schema.js';
 
-/**
- * Checks what a schema cannot: that every id is unique and every reference names something the
- * store has, and that each figure carries what its kind and measure need. Returns the first problem
- * as `path: what was expected`, or undefined when there is none.
- */
+/** The problem of a reference at `path` to `value`, which is not among the ids `known`. */
+function unknownId(path: string, what: string, value: string, known: Set<string>): string {
+	return `${path}: unknown ${what} "${value}" (expected one of ${[...known].join(', ') || 'none'})`;
+}
+
 /** Undefined when `value` is absent or known; else the problem, at the path `path()` gives. */
 function unknown(value: string | undefined, known: Set<string>, what: string, path: () => string): string | undefined {
-	return value === undefined || known.has(value) ? undefined : `${path()}: unknown ${what} "${value}" (expected one of ${[...known].join(', ') || 'none'})`;
+	return value === undefined || known.has(value) ? undefined : unknownId(path(), what, value, known);
 }
 
 /** The lists whose items have ids, in the order their ids are checked. */
@@ -31,7 +31,7 @@ export function findReferenceError(store: Store): string | undefined {
 		}
 		known[name] = seen;
 	}
-	const {sources, segments, metrics, siteTypes, statuses, figures, sites} = known;
+	const {sources, segments, metrics, siteTypes, statuses} = known;
 
 	for (let index = 0; index < store.segments.length; index++) {
 		const problem = unknown(store.segments[index]!.parent, segments, 'segment', () => `segments[${index}].parent`);
@@ -40,16 +40,7 @@ export function findReferenceError(store: Store): string | undefined {
 
 	const metricUnits = new Map(store.metrics.map(metric => [metric.id, metric.unit]));
 	for (let index = 0; index < store.figures.length; index++) {
-		const figure = store.figures[index]!;
-		// Most figures pass: those are checked without making a closure or a string.
-		if (figureIsSound(figure, known, metricUnits)) continue;
-		const path = () => `figures[${index}]`;
-		const problem =
-			unknown(figure.metric, metrics, 'metric', () => `${path()}.metric`) ??
-			unknown(figure.segment, segments, 'segment', () => `${path()}.segment`) ??
-			unknown(figure.source, sources, 'source', () => `${path()}.source`) ??
-			figure.sites?.map((site, at) => unknown(site, sites, 'site', () => `${path()}.sites[${at}]`)).find(Boolean) ??
-			figureProblem(figure, path, figures, metricUnits);
+		const problem = figureProblem(store.figures[index]!, index, known, metricUnits);
 		if (problem) return problem;
 	}
 
@@ -88,49 +79,44 @@ export function findReferenceError(store: Store): string | undefined {
 	return undefined;
 }
 
-/** Whether a figure passes every test below and its references hold: {@link figureProblem} would find nothing. */
-function figureIsSound(figure: Store['figures'][number], known: Record<(typeof collections)[number], Set<string>>, metricUnits: Map<string, string>): boolean {
-	if (!known.metrics.has(figure.metric)) return false;
-	if (figure.segment !== undefined && !known.segments.has(figure.segment)) return false;
-	if (figure.source !== undefined && !known.sources.has(figure.source)) return false;
-	if (figure.sites) for (const site of figure.sites) if (!known.sites.has(site)) return false;
-	if (figure.kind === 'stated') {
-		if (figure.source === undefined || figure.quote === undefined || figure.value === undefined) return false;
-	} else {
-		if (figure.formula === undefined || figure.inputs === undefined) return false;
-		for (const name in figure.inputs) if (!known.figures.has(figure.inputs[name]!)) return false;
+/**
+ * A figure's references, what its kind and measure need, and its unit against its metric's. Most
+ * figures pass: the path of a field is written only for the one problem reported.
+ */
+function figureProblem(figure: Store['figures'][number], index: number, known: Record<(typeof collections)[number], Set<string>>, metricUnits: Map<string, string>): string | undefined {
+	const path = (field: string) => `figures[${index}].${field}`;
+	if (!known.metrics.has(figure.metric)) return unknownId(path('metric'), 'metric', figure.metric, known.metrics);
+	if (figure.segment !== undefined && !known.segments.has(figure.segment)) return unknownId(path('segment'), 'segment', figure.segment, known.segments);
+	if (figure.source !== undefined && !known.sources.has(figure.source)) return unknownId(path('source'), 'source', figure.source, known.sources);
+	if (figure.sites) {
+		for (let at = 0; at < figure.sites.length; at++) {
+			const site = figure.sites[at]!;
+			if (!known.sites.has(site)) return unknownId(path(`sites[${at}]`), 'site', site, known.sites);
+		}
 	}
-	const measure = figure.measure ?? 'value';
-	if ((measure === 'value') !== (figure.compareTo === undefined)) return false;
-	const metricUnit = metricUnits.get(figure.metric);
-	return metricUnit === undefined || figure.unit === (measure === 'change-percent' || measure === 'percent-of' ? 'percent' : metricUnit);
-}
-
-/** What a figure's kind and measure need, and its unit against its metric's; `path` names the figure. */
-function figureProblem(figure: Store['figures'][number], path: () => string, figures: Set<string>, metricUnits: Map<string, string>): string | undefined {
 	if (figure.kind === 'stated') {
-		if (figure.source === undefined) return `${path()}.source: a stated figure needs the id of its source`;
-		if (figure.quote === undefined) return `${path()}.quote: a stated figure needs the filing's words`;
-		if (figure.value === undefined) return `${path()}.value: a stated figure needs a number`;
+		if (figure.source === undefined) return `${path('source')}: a stated figure needs the id of its source`;
+		if (figure.quote === undefined) return `${path('quote')}: a stated figure needs the filing's words`;
+		if (figure.value === undefined) return `${path('value')}: a stated figure needs a number`;
 	} else {
-		if (figure.formula === undefined) return `${path()}.formula: a derived figure needs a formula`;
-		if (figure.inputs === undefined) return `${path()}.inputs: a derived figure needs its inputs`;
-		for (const [name, input] of Object.entries(figure.inputs)) {
-			const problem = unknown(input, figures, 'figure', () => `${path()}.inputs.${name}`);
-			if (problem) return problem;
+		if (figure.formula === undefined) return `${path('formula')}: a derived figure needs a formula`;
+		if (figure.inputs === undefined) return `${path('inputs')}: a derived figure needs its inputs`;
+		for (const name in figure.inputs) {
+			const input = figure.inputs[name]!;
+			if (!known.figures.has(input)) return unknownId(path(`inputs.${name}`), 'figure', input, known.figures);
 		}
 	}
 	const measure = figure.measure ?? 'value';
 	if (measure === 'value' && figure.compareTo !== undefined) {
-		return `${path()}.compareTo: only a change or percent-of is measured against another period`;
+		return `${path('compareTo')}: only a change or percent-of is measured against another period`;
 	}
 	if (measure !== 'value' && figure.compareTo === undefined) {
-		return `${path()}.compareTo: a ${measure} figure needs the period it is measured against`;
+		return `${path('compareTo')}: a ${measure} figure needs the period it is measured against`;
 	}
 	const metricUnit = metricUnits.get(figure.metric);
 	const expected = measure === 'change-percent' || measure === 'percent-of' ? 'percent' : metricUnit;
 	if (metricUnit !== undefined && figure.unit !== expected) {
-		return `${path()}.unit: expected "${expected}" for a ${measure} of ${figure.metric}, got "${figure.unit}"`;
+		return `${path('unit')}: expected "${expected}" for a ${measure} of ${figure.metric}, got "${figure.unit}"`;
 	}
 	return undefined;
 }
