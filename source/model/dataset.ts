@@ -97,26 +97,34 @@ export function createDataset(store: LoadedStore): Dataset {
 	};
 }
 
-/** One metric's figures grouped by series and period (`seriesId@period`), each group in store order. */
-type SeriesIndex = Map<string, ResolvedFigure[]>;
+/**
+ * One metric's figures grouped by series and period (`seriesId@period`), each group in store
+ * order, and where each group's first figure is in the store, in the groups' order.
+ */
+type SeriesIndex = {groups: Map<string, ResolvedFigure[]>; firsts: number[]};
 
 /** The series index of one metric, built the first time it is asked for. */
 const metricSeries = lazyByKey((dataset, metric): SeriesIndex => {
-	const index: SeriesIndex = new Map();
+	const groups = new Map<string, ResolvedFigure[]>();
+	const firsts: number[] = [];
 	const {figures} = dataset.store;
 	for (const position of dataset.metricPositions.get(metric) ?? []) {
 		const figure = figures[position]!;
 		const key = `${seriesId(figure)}@${figure.period}`;
-		const list = index.get(key);
-		if (list) list.push(figure);
-		else index.set(key, [figure]);
+		const list = groups.get(key);
+		if (list) {
+			list.push(figure);
+		} else {
+			groups.set(key, [figure]);
+			firsts.push(position);
+		}
 	}
-	return index;
+	return {groups, firsts};
 });
 
 /** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
 export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
-	return metricSeries(dataset, metricOf(series)).get(`${series}@${period}`);
+	return metricSeries(dataset, metricOf(series)).groups.get(`${series}@${period}`);
 }
 
 /**
@@ -125,13 +133,15 @@ export function seriesFigures(dataset: Dataset, series: string, period: string):
  * runs a few milliseconds at a time.
  */
 export function* seriesGroups(dataset: Dataset): Generator<void, ResolvedFigure[][], void> {
-	const groups: ResolvedFigure[][] = [];
+	// Each group goes in the slot of its first figure's position; reading the slots in order sorts them.
+	const slots: Array<ResolvedFigure[] | undefined> = new Array(dataset.store.figures.length);
 	for (const metric of dataset.metricPositions.keys()) {
-		for (const group of metricSeries(dataset, metric).values()) groups.push(group);
+		const {groups, firsts} = metricSeries(dataset, metric);
+		let at = 0;
+		for (const group of groups.values()) slots[firsts[at++]!] = group;
 		yield;
 	}
-	const positions = figurePositions(dataset);
-	return groups.sort((a, b) => positions.get(a[0]!)! - positions.get(b[0]!)!);
+	return slots.filter(group => group !== undefined);
 }
 
 /**
@@ -258,9 +268,6 @@ const periodPositions = lazyIndex(dataset => {
 	}
 	return index;
 });
-
-/** Each figure's position in the store. */
-const figurePositions = lazyIndex(dataset => new Map(dataset.store.figures.map((figure, position) => [figure, position])));
 
 const figuresById = lazyIndex(dataset => new Map(dataset.store.figures.map(figure => [figure.id, figure])));
 

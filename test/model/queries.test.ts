@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {loadStore} from '../../source/data/store.js';
-import {createDataset, readValue} from '../../source/model/dataset.js';
+import {createDataset, readValue, seriesGroups, seriesId, type Dataset} from '../../source/model/dataset.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from '../../source/model/queries.js';
 import {bundledStore, otherStore} from '../helpers.js';
 
@@ -14,6 +14,28 @@ describe('quarters', () => {
 		const report = listQuarters(hemacare);
 		expect(report.spans.map(span => span.period)).toEqual(expect.arrayContaining(['2004Q1-Q2', '2003Q1-Q2', '2003Q1-Q3', '2003Q1-Q4']));
 		expect(report.quarters.find(q => q.quarter === '2004Q2')?.revenue?.value).toBe(6921000);
+	});
+});
+
+describe('seriesGroups', () => {
+	const walk = (dataset: Dataset) => {
+		const steps = seriesGroups(dataset);
+		let step = steps.next();
+		while (!step.done) step = steps.next();
+		return step.value;
+	};
+
+	it.each([['the shipped store', hemacare], ['another company', other]])('puts every figure of %s in one group of its series and period, groups in store order', (_name, dataset) => {
+		const groups = walk(dataset);
+		const figures = dataset.store.figures;
+		expect(groups.flat().sort((a, b) => figures.indexOf(a) - figures.indexOf(b))).toEqual(figures);
+		for (const group of groups) expect(new Set(group.map(figure => `${seriesId(figure)}@${figure.period}`)).size).toBe(1);
+		const firsts = groups.map(group => figures.indexOf(group[0]!));
+		expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+		// Metrics interleave in the store, so groups taken metric by metric would be out of order.
+		const metrics = groups.map(group => group[0]!.metric);
+		const runs = metrics.filter((metric, index) => index === 0 || metric !== metrics[index - 1]).length;
+		expect(runs).toBeGreaterThan(new Set(metrics).size);
 	});
 });
 
