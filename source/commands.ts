@@ -279,7 +279,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				),
 			};
 		}
-		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db));
+		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve'}));
 		if (command === 'serve') {
 			expectArguments(command, args, []);
 			return {serve: {flags, db, dataset}};

@@ -52,14 +52,15 @@ export async function acceptStore(data: unknown, file: string): Promise<LoadedSt
 
 /**
  * Reads and validates the store at `file` through lowdb. Reading never writes: the file is
- * byte-for-byte the same afterwards. A store whose text can hold no control character is marked
- * safe for a terminal as it is (see {@link jsonTextIsPlain}), so the explorer need not walk it.
+ * byte-for-byte the same afterwards. For a store bound for a terminal (`forTerminal`), one whose
+ * text can hold no control character is marked safe as it is (see {@link jsonTextIsPlain}), so the
+ * explorer need not walk it; a command that prints JSON or a table does not pay for the look.
  */
-export async function loadStore(file: string): Promise<LoadedStore> {
+export async function loadStore(file: string, {forTerminal = false}: {forTerminal?: boolean} = {}): Promise<LoadedStore> {
 	let plain = false;
 	const parse = (text: string): unknown => {
 		const data: unknown = JSON.parse(text);
-		plain = jsonTextIsPlain(text);
+		plain = forTerminal && jsonTextIsPlain(text);
 		return data;
 	};
 	const db = new Low<unknown>(new DataFile<unknown>(file, {parse, stringify: data => JSON.stringify(data)}), null);

@@ -25,13 +25,17 @@ describe('loadStore', () => {
 		expect(digest(file)).toBe(before);
 	});
 
-	it('marks a store safe for a terminal as it is only when its text can hold no control character', async () => {
-		const clean = await loadStore(copyStore());
+	it('marks a store for a terminal safe as it is only when its text can hold no control character', async () => {
+		const clean = await loadStore(copyStore(), {forTerminal: true});
 		// Marked: sanitizing returns the very store, even when something is written into it later.
 		clean.company.name = 'Hema\u001B[2JCare';
 		expect(sanitizeDeep(clean)).toBe(clean);
-		const dirty = await loadStore(mutate(store => (store.company.name = 'Hema\u001B[2JCare')));
+		const dirty = await loadStore(mutate(store => (store.company.name = 'Hema\u001B[2JCare')), {forTerminal: true});
 		expect(sanitizeDeep(dirty).company.name).toBe('HemaCare');
+		// A store not bound for a terminal is not looked at, so not marked.
+		const unmarked = await loadStore(copyStore());
+		unmarked.company.name = 'Hema\u001B[2JCare';
+		expect(sanitizeDeep(unmarked).company.name).toBe('HemaCare');
 	});
 
 	it('reads a store of another company', async () => {
