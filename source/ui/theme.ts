@@ -1,11 +1,13 @@
+import chalk, {type ForegroundColorName} from 'chalk';
 import {createContext, useContext} from 'react';
-import type {TextProps} from 'ink';
 import type {Tone} from '../output/table.js';
 
 /** Whether this session draws in colour; set once per render by run(). */
 export const ColorContext = createContext(true);
 
-const palette: Record<Tone, TextProps> = {
+type ToneStyle = {color?: ForegroundColorName; dimColor?: boolean; bold?: boolean};
+
+const palette: Record<Tone, ToneStyle> = {
 	up: {color: 'green'},
 	down: {color: 'red'},
 	warn: {color: 'yellow'},
@@ -13,8 +15,26 @@ const palette: Record<Tone, TextProps> = {
 	strong: {bold: true},
 };
 
+/** The text as Ink's <Text> styles it with these props: dim, then colour, then bold. */
+function paintAs(style: ToneStyle, text: string): string {
+	let styled = text;
+	if (style.dimColor) styled = chalk.dim(styled);
+	if (style.color) styled = chalk[style.color](styled);
+	if (style.bold) styled = chalk.bold(styled);
+	return styled;
+}
+
 /** Text props for a tone: colour only where the session has it; the words carry the meaning. */
-export function useTone(): (tone: Tone | undefined) => TextProps {
+export function useTone(): (tone: Tone | undefined) => ToneStyle {
 	const color = useContext(ColorContext);
 	return tone => (color && tone ? palette[tone] : {});
+}
+
+/**
+ * A tone applied to a string, for a line drawn as one text: the same characters and escapes as a
+ * nested <Text> with the tone's props, without a text node per piece.
+ */
+export function usePaint(): (text: string, tone: Tone | undefined) => string {
+	const color = useContext(ColorContext);
+	return (text, tone) => (color && tone ? paintAs(palette[tone], text) : text);
 }

@@ -1,13 +1,16 @@
 import {Box, Text} from 'ink';
 import {columnGap, fit, layoutColumns, scrollOffset} from '../layout.js';
 import type {Grid} from '../pane-rows.js';
-import {useTone} from '../theme.js';
+import {usePaint} from '../theme.js';
 
 type Props = {grid: Grid; selected: number; width: number; height: number; empty: string};
 
-/** A table that shows only the rows that fit, keeps the selected one in view and marks it with ›. */
+/**
+ * A table that shows only the rows that fit, keeps the selected one in view and marks it with ›.
+ * Each row is one string, its cells' tones painted in: a frame has a text node per row, not per cell.
+ */
 export default function GridView({grid, selected, width, height, empty}: Props) {
-	const tone = useTone();
+	const paint = usePaint();
 	const widths = layoutColumns(grid.columns, grid.rows, width);
 	const bodyHeight = Math.max(1, height - 1);
 	const offset = scrollOffset(selected, grid.rows.length, bodyHeight);
@@ -34,13 +37,8 @@ export default function GridView({grid, selected, width, height, empty}: Props) 
 				const isSelected = offset + at === selected;
 				return (
 					<Text key={row.key} wrap="truncate" inverse={isSelected}>
-						{isSelected ? '› ' : '  '}
-						{shownColumns.map((index, position) => (
-							<Text key={index} {...tone(row.cells[index]?.tone)}>
-								{position > 0 ? gap : ''}
-								{pad(row.cells[index]?.text ?? '', index)}
-							</Text>
-						))}
+						{(isSelected ? '› ' : '  ') +
+							shownColumns.map((index, position) => paint((position > 0 ? gap : '') + pad(row.cells[index]?.text ?? '', index), row.cells[index]?.tone)).join('')}
 					</Text>
 				);
 			})}
