@@ -7,6 +7,9 @@ import {build} from 'esbuild';
 // The string-width that Ink and its helpers load, patched below and consulted at build time.
 const stringWidthFile = fileURLToPath(import.meta.resolve('string-width'));
 
+// Characters that count as one column and one grapheme each, as a regex class body (see below).
+const narrow = await narrowCharacters();
+
 /**
  * Work that bundled dependencies do and quarterdeck never uses or needs to repeat, cut at build
  * time: start-up is most of what a command costs, and a frame is drawn at every key. A patch whose
@@ -115,7 +118,10 @@ class OutputCaches {
 	{
 		// Each character cell of a frame was made by spreading a token into a new object, and V8 gave
 		// every such object a hidden class of its own: a long session over a large store held tens of
-		// thousands of them (megabytes). Written out, the cells share one.
+		// thousands of them (megabytes). Written out, the cells share one. The cells of a run in one
+		// style also share its list of codes (a new list is made whenever a code changes it, never
+		// changed in place), and writing a row out skips the style diff between two cells that share
+		// a list or have none: that diff is empty.
 		name: 'ansi-tokenize cells',
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/,
 		edits: [
@@ -128,8 +134,36 @@ class OutputCaches {
                 type: token.type,
                 value: token.value,
                 fullWidth: token.fullWidth,
-                styles: [...codes],
+                styles: codes,
             });`,
+			],
+			[
+				'ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+				`const from = chars[i - 1].styles;
+            if (from !== char.styles && (from.length > 0 || char.styles.length > 0)) {
+                ret += ansiCodesToString(diffAnsiCodes(from, char.styles));
+            }`,
+			],
+			['ret += ansiCodesToString(diffAnsiCodes(char.styles, []));', 'if (char.styles.length > 0) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));'],
+		],
+	},
+	{
+		// Every line of every frame went through grapheme segmentation (Intl.Segmenter), although in a
+		// line of printable ASCII, escapes and the one-column characters below each code unit is a
+		// grapheme of its own. Such a line is now walked a code unit at a time; the tokens are the same.
+		name: 'ansi-tokenize plain lines',
+		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+		edits: [
+			[
+				'for (const { segment, index } of segmenter.segment(str)) {',
+				`for (const { segment, index } of (/^[\\u001B\\u0020-\\u007E${narrow}]*$/.test(str) ? codeUnits(str) : segmenter.segment(str))) {`,
+			],
+			[
+				'export function tokenize(',
+				`function* codeUnits(str) {
+    for (let index = 0; index < str.length; index++) yield { segment: str[index], index };
+}
+export function tokenize(`,
 			],
 		],
 	},
@@ -151,7 +185,7 @@ class OutputCaches {
 		// counted by length too. The set is worked out from string-width itself, below.
 		name: 'string-width narrow characters',
 		file: new RegExp(`^${escapeRegExp(stringWidthFile)}$`),
-		edits: [['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[\\u0020-\\u007E${await narrowCharacters()}]*$/.test(string)) {`]],
+		edits: [['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[\\u0020-\\u007E${narrow}]*$/.test(string)) {`]],
 	},
 ];
 
