@@ -98,33 +98,42 @@ export function createDataset(store: LoadedStore): Dataset {
 }
 
 /**
- * One metric's figures grouped by series and period (`seriesId@period`), each group in store
- * order, and where each group's first figure is in the store, in the groups' order.
+ * One metric's figures grouped by series ({@link seriesId}) and then period, each group in store
+ * order; and the groups as a list in the order their first figures have in the store, with where
+ * each first figure is.
  */
-type SeriesIndex = {groups: Map<string, ResolvedFigure[]>; firsts: number[]};
+type SeriesIndex = {bySeries: Map<string, Map<string, ResolvedFigure[]>>; groups: ResolvedFigure[][]; firsts: number[]};
 
 /** The series index of one metric, built the first time it is asked for. */
 const metricSeries = lazyByKey((dataset, metric): SeriesIndex => {
-	const groups = new Map<string, ResolvedFigure[]>();
+	const bySeries = new Map<string, Map<string, ResolvedFigure[]>>();
+	const groups: ResolvedFigure[][] = [];
 	const firsts: number[] = [];
 	const {figures} = dataset.store;
 	for (const position of dataset.metricPositions.get(metric) ?? []) {
 		const figure = figures[position]!;
-		const key = `${seriesId(figure)}@${figure.period}`;
-		const list = groups.get(key);
-		if (list) {
-			list.push(figure);
+		const series = seriesId(figure);
+		let periods = bySeries.get(series);
+		if (!periods) {
+			periods = new Map();
+			bySeries.set(series, periods);
+		}
+		const group = periods.get(figure.period);
+		if (group) {
+			group.push(figure);
 		} else {
-			groups.set(key, [figure]);
+			const created = [figure];
+			periods.set(figure.period, created);
+			groups.push(created);
 			firsts.push(position);
 		}
 	}
-	return {groups, firsts};
+	return {bySeries, groups, firsts};
 });
 
 /** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
 export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
-	return metricSeries(dataset, metricOf(series)).groups.get(`${series}@${period}`);
+	return metricSeries(dataset, metricOf(series)).bySeries.get(series)?.get(period);
 }
 
 /**
@@ -137,8 +146,7 @@ export function* seriesGroups(dataset: Dataset): Generator<void, ResolvedFigure[
 	const slots: Array<ResolvedFigure[] | undefined> = new Array(dataset.store.figures.length);
 	for (const metric of dataset.metricPositions.keys()) {
 		const {groups, firsts} = metricSeries(dataset, metric);
-		let at = 0;
-		for (const group of groups.values()) slots[firsts[at++]!] = group;
+		for (let at = 0; at < groups.length; at++) slots[firsts[at]!] = groups[at];
 		yield;
 	}
 	return slots.filter(group => group !== undefined);
