@@ -1,5 +1,5 @@
 import type {ImportFigure, ImportInput, Position} from './import-input.js';
-import {lazyNumberFormat} from '../model/format.js';
+import {numberFormat} from '../model/format.js';
 import {RowError, showValue} from './import-input.js';
 import type {Figure, Site, SiteEvent, Source, Store} from './schema.js';
 
@@ -58,11 +58,11 @@ function differingFields(before: Record<string, unknown>, after: Record<string, 
 	return keys.filter(key => canonical(before[key]) !== canonical(after[key]));
 }
 
-const numberFormat = lazyNumberFormat({maximumFractionDigits: 6});
+const formatNumber = numberFormat({maximumFractionDigits: 6});
 
 /** How a figure is named in a conflict: `6,921,000 (2004q2-call)`. */
 function describeFigure(figure: Figure): string {
-	const value = figure.value === undefined ? 'no value' : numberFormat(figure.value);
+	const value = figure.value === undefined ? 'no value' : formatNumber(figure.value);
 	return `${value} (${figure.source ?? (figure.kind === 'derived' ? 'derived' : 'no source')})`;
 }
 

@@ -1,18 +1,52 @@
 import type {Unit} from '../data/schema.js';
 
+type DecimalOptions = {minimumFractionDigits?: number; maximumFractionDigits: number};
+
 /**
- * A number format made on first use: the first Intl.NumberFormat of a process loads ICU's locale
- * data (about 20 ms here), which output that prints no formatted value should not pay for.
+ * Formats a number as `Intl.NumberFormat('en-US', options)` does: grouped thousands, the shortest
+ * decimal form of the value rounded half away from zero to `maximumFractionDigits`, trailing zeros
+ * kept down to `minimumFractionDigits`. Written out because the first Intl.NumberFormat of a process
+ * loads ICU's locale data (20–30 ms here, before the explorer's first frame); Intl itself formats
+ * what this does not cover (exponent forms, NaN, Infinity).
  */
-export function lazyNumberFormat(options: Intl.NumberFormatOptions): (value: number) => string {
-	let format: Intl.NumberFormat | undefined;
-	return value => (format ??= new Intl.NumberFormat('en-US', options)).format(value);
+export function numberFormat(options: DecimalOptions): (value: number) => string {
+	const {minimumFractionDigits = 0, maximumFractionDigits} = options;
+	let intl: Intl.NumberFormat | undefined;
+	return value => {
+		// The shortest text that reads back as this double, as ICU starts from too.
+		const text = String(Math.abs(value));
+		if (!/^\d+(?:\.\d+)?$/.test(text) || Object.is(value, -0)) return (intl ??= new Intl.NumberFormat('en-US', options)).format(value);
+		const point = text.indexOf('.');
+		let whole = point === -1 ? text : text.slice(0, point);
+		let fraction = point === -1 ? '' : text.slice(point + 1);
+		if (fraction.length > maximumFractionDigits) {
+			const roundUp = fraction[maximumFractionDigits]! >= '5';
+			fraction = fraction.slice(0, maximumFractionDigits);
+			if (roundUp) [whole, fraction] = carry(whole, fraction);
+		}
+		let end = fraction.length;
+		while (end > minimumFractionDigits && fraction[end - 1] === '0') end--;
+		fraction = fraction.slice(0, end).padEnd(minimumFractionDigits, '0');
+		const grouped = whole.replace(/\B(?=(?:\d{3})+$)/g, ',');
+		return `${value < 0 ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
+	};
 }
 
-const grouped = lazyNumberFormat({maximumFractionDigits: 0});
-const twoPlaces = lazyNumberFormat({minimumFractionDigits: 2, maximumFractionDigits: 2});
-const upToTwo = lazyNumberFormat({maximumFractionDigits: 2});
-const onePlace = lazyNumberFormat({minimumFractionDigits: 1, maximumFractionDigits: 1});
+/** Adds one in the last place of `whole.fraction` (digits only), keeping the fraction's length. */
+function carry(whole: string, fraction: string): [string, string] {
+	const digits = [...whole, ...fraction];
+	let at = digits.length - 1;
+	while (at >= 0 && digits[at] === '9') digits[at--] = '0';
+	if (at < 0) digits.unshift('1');
+	else digits[at] = String(Number(digits[at]) + 1);
+	const split = digits.length - fraction.length;
+	return [digits.slice(0, split).join(''), digits.slice(split).join('')];
+}
+
+const grouped = numberFormat({maximumFractionDigits: 0});
+const twoPlaces = numberFormat({minimumFractionDigits: 2, maximumFractionDigits: 2});
+const upToTwo = numberFormat({maximumFractionDigits: 2});
+const onePlace = numberFormat({minimumFractionDigits: 1, maximumFractionDigits: 1});
 
 function magnitude(value: number, unit: Unit): string {
 	const size = Math.abs(value);
