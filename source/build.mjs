@@ -176,6 +176,27 @@ export function tokenize(`,
 		edits: [[/new Intl\.Segmenter\(([^)]*)\)/, (_match, options) => `{ segment(text) { return (this.instance ??= new Intl.Segmenter(${options})).segment(text); } }`]],
 	},
 	{
+		// Ink cuts a line too long for its box with slice-ansi, which segments the line into graphemes
+		// and, after each escape, asks the segmenter whether the characters on either side join: the
+		// one use of ICU left in a frame. For a line of the characters above, each code unit is its own
+		// grapheme and no two join, so both answers are known without it.
+		name: 'slice-ansi plain lines',
+		file: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+		edits: [
+			[
+				'const graphemeSegments = GRAPHEME_SEGMENTER.segment(string);',
+				`const graphemeSegments = /^[\\u001B\\u0020-\\u007E${narrow}]*$/.test(string)
+		? {containing: index => (index >= 0 && index < string.length ? {segment: string[index], index, input: string} : undefined)}
+		: GRAPHEME_SEGMENTER.segment(string);`,
+			],
+			[
+				'function areValuesInSameGrapheme(leftValue, rightValue) {',
+				`function areValuesInSameGrapheme(leftValue, rightValue) {
+	if (/^[\\u0020-\\u007E${narrow}]+$/.test(leftValue + rightValue)) return false;`,
+			],
+		],
+	},
+	{
 		// Drawing a frame measured each text's width again although laying it out had just measured
 		// (and cached) the same text; drawing now reads that cache.
 		name: 'ink text width',
