@@ -1,5 +1,5 @@
 import type {MetricRef, Relation, Unit} from '../data/schema.js';
-import {chooseFigure, figureById, seriesFigures, seriesGroups, seriesId, type Dataset} from './dataset.js';
+import {chooseFigure, figureById, seriesFigures, seriesGroups, seriesId, seriesPeriods, type Dataset} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {formatValue} from './format.js';
 import {comparePeriods, daysInPeriod, quarterOrdinal} from './period.js';
@@ -241,24 +241,10 @@ function quoteHasValue(figure: ResolvedFigure): boolean {
 	return statedPrecision(figure) > 0;
 }
 
-const levelPeriods = new WeakMap<Dataset, Map<string, Set<string>>>();
-
 /** The periods with a level (not a change, not for named sites) of any of the refs, in order. */
 function periodsOf(dataset: Dataset, refs: MetricRef[]): string[] {
-	let index = levelPeriods.get(dataset);
-	if (!index) {
-		index = new Map();
-		for (const figure of dataset.store.figures) {
-			if (figure.measure !== 'value' || figure.sites) continue;
-			const key = `${figure.metric}|${figure.segment ?? ''}`;
-			const periods = index.get(key);
-			if (periods) periods.add(figure.period);
-			else index.set(key, new Set([figure.period]));
-		}
-		levelPeriods.set(dataset, index);
-	}
 	const periods = new Set<string>();
-	for (const ref of refs) for (const period of index.get(`${ref.metric}|${ref.segment ?? ''}`) ?? []) periods.add(period);
+	for (const ref of refs) for (const period of seriesPeriods(dataset, seriesId({metric: ref.metric, segment: ref.segment}))) periods.add(period);
 	return [...periods].sort(comparePeriods);
 }
 

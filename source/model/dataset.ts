@@ -104,13 +104,19 @@ export function createDataset(store: LoadedStore): Dataset {
  */
 type SeriesIndex = {bySeries: Map<string, Map<string, ResolvedFigure[]>>; groups: ResolvedFigure[][]; firsts: number[]};
 
-/** The series index of one metric, built the first time it is asked for. */
-const metricSeries = lazyByKey((dataset, metric): SeriesIndex => {
+/** Figures a step of an index build goes through: a millisecond or two. */
+const indexStep = 2048;
+
+/** Builds the series index of one metric, pausing every {@link indexStep} figures. */
+function* seriesIndexSteps(dataset: Dataset, metric: string): Generator<void, SeriesIndex, void> {
 	const bySeries = new Map<string, Map<string, ResolvedFigure[]>>();
 	const groups: ResolvedFigure[][] = [];
 	const firsts: number[] = [];
 	const {figures} = dataset.store;
-	for (const position of dataset.metricPositions.get(metric) ?? []) {
+	const positions = dataset.metricPositions.get(metric) ?? [];
+	for (let at = 0; at < positions.length; at++) {
+		if (at > 0 && at % indexStep === 0) yield;
+		const position = positions[at]!;
 		const figure = figures[position]!;
 		const series = seriesId(figure);
 		let periods = bySeries.get(series);
@@ -129,11 +135,19 @@ const metricSeries = lazyByKey((dataset, metric): SeriesIndex => {
 		}
 	}
 	return {bySeries, groups, firsts};
-});
+}
+
+/** The series index of one metric, built the first time it is asked for. */
+const metricSeries = lazyStepsByKey(seriesIndexSteps);
 
 /** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
 export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
-	return metricSeries(dataset, metricOf(series)).bySeries.get(series)?.get(period);
+	return metricSeries.get(dataset, metricOf(series)).bySeries.get(series)?.get(period);
+}
+
+/** The periods in which a series ({@link seriesId}) has figures, in the order the store first has each. */
+export function seriesPeriods(dataset: Dataset, series: string): Iterable<string> {
+	return metricSeries.get(dataset, metricOf(series)).bySeries.get(series)?.keys() ?? [];
 }
 
 /**
@@ -145,7 +159,7 @@ export function* seriesGroups(dataset: Dataset): Generator<void, ResolvedFigure[
 	// Each group goes in the slot of its first figure's position; reading the slots in order sorts them.
 	const slots: Array<ResolvedFigure[] | undefined> = new Array(dataset.store.figures.length);
 	for (const metric of dataset.metricPositions.keys()) {
-		const {groups, firsts} = metricSeries(dataset, metric);
+		const {groups, firsts} = yield* metricSeries.steps(dataset, metric);
 		for (let at = 0; at < groups.length; at++) slots[firsts[at]!] = groups[at];
 		yield;
 	}
@@ -244,6 +258,36 @@ function lazyIndex<T>(build: (dataset: Dataset) => T): (dataset: Dataset) => T {
 			built.set(dataset, index);
 		}
 		return index;
+	};
+}
+
+/**
+ * Like {@link lazyByKey}, for something built in steps: `get` builds it at once, `steps` a step at
+ * a time for a caller that runs a few milliseconds at a time; either way it is built once and kept.
+ */
+function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<void, T, void>): {
+	get: (dataset: Dataset, key: string) => T;
+	steps: (dataset: Dataset, key: string) => Generator<void, T, void>;
+} {
+	const built = lazyIndex(() => new Map<string, T>());
+	function* steps(dataset: Dataset, key: string): Generator<void, T, void> {
+		const known = built(dataset);
+		let value = known.get(key);
+		if (value === undefined) {
+			value = yield* build(dataset, key);
+			known.set(key, value);
+		}
+		return value;
+	}
+	return {
+		get(dataset, key) {
+			const run = steps(dataset, key);
+			for (;;) {
+				const step = run.next();
+				if (step.done) return step.value;
+			}
+		},
+		steps,
 	};
 }
 
