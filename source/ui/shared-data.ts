@@ -40,7 +40,7 @@ export function findingsLater(dataset: Dataset): Promise<FindingIndex> {
 }
 
 /** Runs a generator to its end, `budget` ms of it at a time, letting the event loop run between. */
-function runInSlices<T>(steps: Generator<void, T, void>, budget = 8): Promise<T> {
+function runInSlices<T>(steps: Generator<void, T, void>, budget = 4): Promise<T> {
 	return new Promise((resolve, reject) => {
 		const slice = () => {
 			const end = performance.now() + budget;
