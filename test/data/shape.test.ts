@@ -38,10 +38,22 @@ describe('compileShape', () => {
 		[{properties: {a: {type: 'number'}}, required: ['a']}, {a: 1}, {}],
 		[{propertyNames: {pattern: '^x'}, additionalProperties: {type: 'string'}}, {xa: 'v'}, {ya: 'v'}],
 		[{additionalProperties: {type: 'string'}}, {any: 'v'}, {any: 1}],
+		// A name every object inherits is looked for among the object's own keys only.
+		[{properties: {toString: {}}, required: ['toString']}, {toString: 1}, {}],
+		[{properties: {a: {type: 'number'}}, required: ['b']}, {a: 1, b: null}, {a: 1}],
+		[{properties: {a: {type: 'number'}}, additionalProperties: false}, {a: 1}, JSON.parse('{"a": 1, "__proto__": 2}')],
 	])('%j passes %j and refuses %j', (schema, good, bad) => {
 		const check = compileShape(schema);
 		expect(check(good)).toBe(true);
 		expect(check(bad)).toBe(false);
+	});
+
+	it('fills a default for a property left out, not for one given', () => {
+		const check = compileShape({type: 'object', properties: {a: {type: 'string', default: 'x'}, b: {type: 'number'}}, required: ['b'], additionalProperties: false});
+		const left = {b: 1};
+		const given = {a: 'y', b: 1};
+		expect([check(left), check(given), check({a: 'y'})]).toEqual([true, true, false]);
+		expect([left, given]).toEqual([{b: 1, a: 'x'}, {a: 'y', b: 1}]);
 	});
 
 	it('refuses NaN and Infinity as numbers, as JSON cannot hold them', () => {
