@@ -1,5 +1,5 @@
 import type {MetricRef, Relation, Unit} from '../data/schema.js';
-import {chooseFigure, figureById, seriesFigures, seriesGroups, seriesId, seriesPeriods, type Dataset} from './dataset.js';
+import {chooseFigure, figureById, seriesFigures, seriesByPeriod, seriesGroups, seriesId, type Dataset} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {formatValue} from './format.js';
 import {comparePeriods, daysInPeriod, quarterOrdinal} from './period.js';
@@ -244,7 +244,7 @@ function quoteHasValue(figure: ResolvedFigure): boolean {
 /** The periods with a level (not a change, not for named sites) of any of the refs, in order. */
 function periodsOf(dataset: Dataset, refs: MetricRef[]): string[] {
 	const periods = new Set<string>();
-	for (const ref of refs) for (const period of seriesPeriods(dataset, seriesId({metric: ref.metric, segment: ref.segment}))) periods.add(period);
+	for (const ref of refs) for (const period of seriesByPeriod(dataset, seriesId({metric: ref.metric, segment: ref.segment})).keys()) periods.add(period);
 	return [...periods].sort(comparePeriods);
 }
 

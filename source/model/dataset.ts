@@ -145,9 +145,14 @@ export function seriesFigures(dataset: Dataset, series: string, period: string):
 	return metricSeries.get(dataset, metricOf(series)).bySeries.get(series)?.get(period);
 }
 
-/** The periods in which a series ({@link seriesId}) has figures, in the order the store first has each. */
-export function seriesPeriods(dataset: Dataset, series: string): Iterable<string> {
-	return metricSeries.get(dataset, metricOf(series)).bySeries.get(series)?.keys() ?? [];
+const noPeriods: ReadonlyMap<string, readonly ResolvedFigure[]> = new Map();
+
+/**
+ * A series' ({@link seriesId}) figures by period, the periods in the order the store first has
+ * each: for a caller that reads one series across many periods.
+ */
+export function seriesByPeriod(dataset: Dataset, series: string): ReadonlyMap<string, readonly ResolvedFigure[]> {
+	return metricSeries.get(dataset, metricOf(series)).bySeries.get(series) ?? noPeriods;
 }
 
 /**
@@ -220,7 +225,11 @@ function rankFigures(dataset: Dataset, figures: readonly ResolvedFigure[]): read
  * series is a key or, for a caller reading one series across many periods, its {@link seriesId}.
  */
 export function chooseFigure(dataset: Dataset, key: SeriesKey | string, period: string): ResolvedFigure | undefined {
-	const figures = seriesFigures(dataset, typeof key === 'string' ? key : seriesId(key), period);
+	return chooseAmong(dataset, seriesFigures(dataset, typeof key === 'string' ? key : seriesId(key), period));
+}
+
+/** The figure a reading of these figures (one series, one period) takes its value from. */
+export function chooseAmong(dataset: Dataset, figures: readonly ResolvedFigure[] | undefined): ResolvedFigure | undefined {
 	if (!figures || figures.length === 0) return undefined;
 	return figures.length === 1 ? figures[0] : rankFigures(dataset, figures)[0];
 }

@@ -1,5 +1,5 @@
 import type {SiteEvent} from '../data/schema.js';
-import {chooseFigure, figuresBySite, figuresIn, findMetricByRole, lazyByKey, orderSegments, readValue, readingOf, seriesId, type Dataset, type Reading, type SeriesKey} from './dataset.js';
+import {chooseAmong, figuresBySite, figuresIn, findMetricByRole, lazyByKey, orderSegments, readValue, readingOf, seriesByPeriod, seriesId, type Dataset, type Reading, type SeriesKey} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {comparePeriods, describePeriod, isQuarter, parsePeriod, quarterOrdinal, yearEarlier} from './period.js';
 import {
@@ -93,9 +93,10 @@ export function describeChange(
 }
 
 /** A series' value in every quarter of the store, null where there is none, by {@link seriesId}; the same for every quarter shown, so made once. */
-const quarterSeries = lazyByKey((dataset, id) =>
-	dataset.quarters.map(quarter => ({quarter, value: chooseFigure(dataset, id, quarter)?.value ?? null})),
-);
+const quarterSeries = lazyByKey((dataset, id) => {
+	const byPeriod = seriesByPeriod(dataset, id);
+	return dataset.quarters.map(quarter => ({quarter, value: chooseAmong(dataset, byPeriod.get(quarter))?.value ?? null}));
+});
 
 function seriesOverQuarters(dataset: Dataset, key: SeriesKey): Array<{quarter: string; value: number | null}> {
 	return quarterSeries(dataset, seriesId(key));
