@@ -11,7 +11,7 @@ export type StoreSize = {quarters: number; segments: number; sites: number; seed
 export const largeStoreSize: StoreSize = {quarters: 200, segments: 30, sites: 500, seed: 20_040_630};
 
 /** A small, repeatable random source (mulberry32), so one seed always gives the same store. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d_2b_79_f5) >>> 0;

@@ -1,17 +1,6 @@
 import {describe, expect, it} from 'vitest';
+import {random} from '../../source/bench/generate-store.js';
 import {formatChange, formatPercentChange, formatValue, numberFormat} from '../../source/model/format.js';
-
-/** A small seeded generator, so a failure names values that reproduce. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
 
 // Halfway cases whose binary value lies below the half (1.005, 2.675), carries through nines,
 // exponent forms, and zeros of either sign.
@@ -20,6 +9,7 @@ const edges = [
 	0.000_05, 1e21, 123_456_789_012_345_680_000, 9_007_199_254_740_993, 0.1 + 0.2, -0.0004, -1.005, Number.NaN, Number.POSITIVE_INFINITY,
 ];
 
+/** The edge cases, then `count` values of a seeded draw, so a failure names values that reproduce. */
 function values(seed: number, count: number): number[] {
 	const next = random(seed);
 	const out = [...edges];
