@@ -12,7 +12,7 @@ import {yearEarlier} from '../model/period.js';
 import {actionNames, footerMark, measureFirstFrame, measureKeystrokes, terminalSize, type StoreFacts} from './explorer.js';
 import {generateStore, largeStoreSize, writeGeneratedStore} from './generate-store.js';
 import {probeLoad, type LoadTimes} from './load-probe.js';
-import {peakRss, rssMethod, timeInterleaved, type Command} from './processes.js';
+import {peakRss, readCpuTimes, rssMethod, stealShare, timeInterleaved, type Command} from './processes.js';
 import {endOfFrame, hasScript} from './pty.js';
 import {formatTable, formatTargets, type BenchResult, type StoreResult, type TargetResult} from './report.js';
 import {median, round, summarize} from './stats.js';
@@ -21,6 +21,11 @@ const dist = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(dist, '..');
 const cli = path.join(dist, 'cli.js');
 const benchFile = fileURLToPath(import.meta.url);
+
+/** A share (0–1) as a percent to one place; null stays null. */
+function percent(share: number | null): number | null {
+	return share === null ? null : round(share * 100, 1);
+}
 const workDirectory = path.join(root, '.quarterdeck-bench');
 const node = process.execPath;
 
@@ -65,6 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const quick = argv.includes('--quick');
 	const began = performance.now();
 	const loadStart = os.loadavg();
+	const cpuStart = readCpuTimes();
 	if (!existsSync(cli)) {
 		log(`bench: ${cli} is missing; run npm run build first`);
 		return 1;
@@ -178,7 +184,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const result: BenchResult = {
 		format: 1,
 		date: new Date().toISOString(),
-		machine: {cpus: os.availableParallelism(), cpuModel: cpuModel(), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: {start: loadStart.map(value => round(value)), end: os.loadavg().map(value => round(value))}},
+		machine: {cpus: os.availableParallelism(), cpuModel: cpuModel(), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: {start: loadStart.map(value => round(value)), end: os.loadavg().map(value => round(value))}, cpuSteal: percent(stealShare(cpuStart, readCpuTimes()))},
 		method: {
 			scriptable: 'wall time of each command run to the end with stdout piped, median of interleaved runs against `node -e 0` in the same run',
 			firstFrame: `spawn of \`script -qfec "stty cols ${terminalSize.columns} rows ${terminalSize.rows}; exec CMD" /dev/null\` to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame holding the footer "${footerMark}"; baseline: the same wrapper running node -e 'console.log(1)', to its line`,
@@ -195,7 +201,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	await writeFile(path.join(workDirectory, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
 
 	const out = [
-		`quarterdeck bench · ${result.date} · ${result.machine.cpus} CPUs, ${result.machine.cpuModel}, Node ${result.machine.node} · load average ${result.machine.loadAverage.start.join(' ')} → ${result.machine.loadAverage.end.join(' ')}`,
+		`quarterdeck bench · ${result.date} · ${result.machine.cpus} CPUs, ${result.machine.cpuModel}, Node ${result.machine.node} · load average ${result.machine.loadAverage.start.join(' ')} → ${result.machine.loadAverage.end.join(' ')}${result.machine.cpuSteal === null ? '' : ` · CPU taken by the host ${result.machine.cpuSteal}%`}`,
 		'',
 		formatTable(result),
 		'',

@@ -76,3 +76,32 @@ export function peakRss(command: Command, runs: number, env: NodeJS.ProcessEnv):
 		rmSync(directory, {recursive: true, force: true});
 	}
 }
+
+/** The machine's CPU time so far in clock ticks, all of it and the part the hypervisor took for other guests (`steal`). */
+export type CpuTimes = {total: number; steal: number};
+
+/** The first line of /proc/stat as CPU times; undefined where there is no such file (not Linux). */
+export function readCpuTimes(stat?: string): CpuTimes | undefined {
+	let text = stat;
+	if (text === undefined) {
+		try {
+			text = readFileSync('/proc/stat', 'utf8');
+		} catch {
+			return undefined;
+		}
+	}
+	const fields = text.split('\n', 1)[0]!.trim().split(/\s+/);
+	if (fields[0] !== 'cpu' || fields.length < 9) return undefined;
+	const ticks = fields.slice(1).map(Number);
+	// user nice system idle iowait irq softirq steal [guest guest_nice]: guest time is counted in user already.
+	return {total: ticks.slice(0, 8).reduce((sum, value) => sum + value, 0), steal: ticks[7]!};
+}
+
+/**
+ * The share of CPU time (0–1) taken by the hypervisor between two readings: a virtual machine whose
+ * host is busy runs everything slower, the baselines included, and its timings spread out.
+ */
+export function stealShare(start: CpuTimes | undefined, end: CpuTimes | undefined): number | null {
+	if (!start || !end || end.total <= start.total) return null;
+	return (end.steal - start.steal) / (end.total - start.total);
+}

@@ -4,7 +4,15 @@ import type {Summary} from './stats.js';
 export type BenchResult = {
 	format: 1;
 	date: string;
-	machine: {cpus: number; cpuModel: string; node: string; platform: string; loadAverage: {start: number[]; end: number[]}};
+	machine: {
+		cpus: number;
+		cpuModel: string;
+		node: string;
+		platform: string;
+		loadAverage: {start: number[]; end: number[]};
+		/** Percent of the machine's CPU time the hypervisor gave to other guests during the run; null off Linux. */
+		cpuSteal: number | null;
+	};
 	method: Record<string, string>;
 	stores: StoreResult[];
 	targets: TargetResult[];

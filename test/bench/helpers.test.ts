@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {readCpuTimes, stealShare} from '../../source/bench/processes.js';
 import {shellQuote, stripAnsi} from '../../source/bench/pty.js';
 import {median, percentile, summarize} from '../../source/bench/stats.js';
 
@@ -54,5 +55,31 @@ describe('pty helpers', () => {
 		['a b', "'a b'"],
 	])('shellQuote(%j)', (input, expected) => {
 		expect(shellQuote(input)).toBe(expected);
+	});
+});
+
+describe('CPU taken by the host', () => {
+	const before = 'cpu  100 0 50 800 10 0 5 35 0 0\ncpu0 50 0 25 400 5 0 2 18 0 0\n';
+	const after = 'cpu  150 0 70 900 10 0 5 65 40 0\ncpu0 75 0 35 450 5 0 2 33 20 0\n';
+
+	it('reads the machine line of /proc/stat, leaving guest time out of the total', () => {
+		expect(readCpuTimes(before)).toEqual({total: 1000, steal: 35});
+		expect(readCpuTimes(after)).toEqual({total: 1200, steal: 65});
+	});
+
+	it('is the stolen share of the time between two readings', () => {
+		expect(stealShare(readCpuTimes(before), readCpuTimes(after))).toBeCloseTo(30 / 200);
+	});
+
+	it('is unknown without two readings, or when no time passed', () => {
+		expect(readCpuTimes('intr 1 2 3\n')).toBeUndefined();
+		expect(stealShare(undefined, readCpuTimes(after))).toBeNull();
+		expect(stealShare(readCpuTimes(after), readCpuTimes(after))).toBeNull();
+	});
+
+	it('reads this machine where it is Linux', () => {
+		const now = readCpuTimes();
+		if (process.platform === 'linux') expect(now!.total).toBeGreaterThan(0);
+		else expect(now).toBeUndefined();
 	});
 });
