@@ -1,4 +1,4 @@
-import {Box, renderToString, Text, useApp, useInput} from 'ink';
+import {Box, renderToString, Text, useApp, useInput, useStdin} from 'ink';
 import {useEffect, useMemo, useRef, useState, type ReactElement} from 'react';
 import type {FindingIndex} from '../model/check.js';
 import type {Dataset} from '../model/dataset.js';
@@ -41,12 +41,25 @@ function paneBody(state: State, screen: Screen, width: number, height: number): 
 const drawnPanes = new Set<PaneId>();
 
 /**
- * The steps that make the other panes ready: each one's screen for `state` (its report and grid,
- * kept in the store's caches) and, for a pane this process has not drawn yet, its body rendered to
- * a string. One step is a few milliseconds, so a key never waits long on one.
+ * A key no binding uses (F12), passed through Ink's input handling once per process before anyone
+ * types: reading the first key otherwise compiles Ink's key patterns, some 5 ms of the first press.
  */
-function warmSteps(screens: (state: State) => Screen, state: State, width: number, height: number): Array<() => void> {
-	return paneOrder
+const unboundKey = '\u001B[24~';
+let inputWarm = false;
+
+/**
+ * The steps that make the explorer ready for its first keys: Ink's reading of keys, once per
+ * process; then each other pane's screen for `state` (its report and grid, kept in the store's
+ * caches) and, for a pane this process has not drawn yet, its body rendered to a string. One step
+ * is a few milliseconds, so a key never waits long on one.
+ */
+function warmSteps(screens: (state: State) => Screen, state: State, width: number, height: number, inputs: NodeJS.EventEmitter | undefined): Array<() => void> {
+	const input = () => {
+		if (inputWarm) return;
+		inputWarm = true;
+		inputs?.emit('input', unboundKey);
+	};
+	const panes = paneOrder
 		.filter(pane => pane !== state.pane)
 		.flatMap(pane => {
 			const other = {...state, pane};
@@ -57,11 +70,13 @@ function warmSteps(screens: (state: State) => Screen, state: State, width: numbe
 			};
 			return [() => void screens(other), draw];
 		});
+	return [input, ...panes];
 }
 
 /** The explorer: one state, one input handler, the panes drawn from model queries. */
 export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	const {exit} = useApp();
+	const {internal_eventEmitter: inputs} = useStdin();
 	const size = useTerminalSize();
 	// The tie-out checks read the whole store, so they run once per store; on a large store after the
 	// first frame, which the panes' ⚑ marks then join.
@@ -109,7 +124,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		drawnPanes.add(state.pane);
 	}, [state.pane]);
 	useEffect(() => {
-		const steps = warmSteps(screens, latest.current, width, bodyHeight);
+		const steps = warmSteps(screens, latest.current, width, bodyHeight, inputs);
 		let timer: NodeJS.Timeout | undefined;
 		const next = () => {
 			const step = steps.shift();
@@ -119,7 +134,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		};
 		timer = setTimeout(next, 0);
 		return () => clearTimeout(timer);
-	}, [screens, width, bodyHeight]);
+	}, [screens, width, bodyHeight, inputs]);
 
 	// A check that fails is a crash, as it was when the checks ran before the first frame.
 	if (checked.dataset === dataset && checked.error !== undefined) throw checked.error;
