@@ -42,4 +42,29 @@ describe('after the first frame', () => {
 			instance.unmount();
 		}
 	});
+
+	it('reads keys once with one no binding uses, which changes nothing wherever the explorer is', async () => {
+		const dataset = createDataset(await loadStore(bundledStore));
+		const quarters = dataset.quarters;
+		const instance = render(<App dataset={dataset} pane="segments" quarter={quarters.at(-1)!} a={quarters.at(-5)!} b={quarters.at(-1)!} />);
+		const settle = () => new Promise(resolve => setTimeout(resolve, 40));
+		try {
+			await vi.waitFor(() => expect(built().diff).toBeGreaterThan(0), {timeout: 2000, interval: 10});
+			// Browsing, in the help, typing a filter, in a figure's sources.
+			for (const keys of [[], ['?'], ['\u001B', '/', 'a'], ['\r', '\u001B', '\u001B', '\r']]) {
+				for (const key of keys) {
+					instance.stdin.write(key);
+					await settle();
+				}
+				const before = instance.lastFrame();
+				const drawn = instance.frames.length;
+				instance.stdin.write('\u001B[24~');
+				await settle();
+				expect(instance.lastFrame()).toBe(before);
+				expect(instance.frames.length).toBe(drawn);
+			}
+		} finally {
+			instance.unmount();
+		}
+	});
 });
