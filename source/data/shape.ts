@@ -1,9 +1,9 @@
 /**
  * A checker compiled from a JSON Schema document: the store's schema, as `quarterdeck schema`
  * prints it, answers "is this a well-formed store?" without loading the schema library, checking
- * the data where it lies instead of copying it. The schema is turned into JavaScript once, a
- * function per node. Only the keywords that schema uses are understood; any other keyword is
- * refused when the checker is made, so a schema that grows a new rule cannot be half-checked.
+ * the data where it lies instead of copying it. Only the keywords that schema uses are understood;
+ * any other keyword is refused when the checker is made, so a schema that grows a new rule cannot
+ * be half-checked.
  */
 
 type JsonSchema = {readonly [keyword: string]: unknown};
@@ -20,15 +20,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The test of each JSON Schema type, as code on `v`. */
-const typeTests: Record<string, string> = {
-	string: 'typeof v === "string"',
-	number: 'typeof v === "number" && Number.isFinite(v)',
-	integer: 'Number.isSafeInteger(v)',
-	boolean: 'typeof v === "boolean"',
-	null: 'v === null',
-	array: 'Array.isArray(v)',
-	object: 'typeof v === "object" && v !== null && !Array.isArray(v)',
+const typeChecks: Record<string, (value: unknown) => boolean> = {
+	string: value => typeof value === 'string',
+	number: value => typeof value === 'number' && Number.isFinite(value),
+	integer: value => Number.isSafeInteger(value),
+	boolean: value => typeof value === 'boolean',
+	null: value => value === null,
+	array: value => Array.isArray(value),
+	object: isObject,
 };
 
 function asSchema(value: unknown, where: string): JsonSchema {
@@ -36,140 +35,134 @@ function asSchema(value: unknown, where: string): JsonSchema {
 	return value;
 }
 
-function asNumber(value: unknown, where: string): string {
-	if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${where}: expected a number`);
-	return String(value);
+function asNumber(value: unknown, where: string): number {
+	if (typeof value !== 'number') throw new TypeError(`${where}: expected a number`);
+	return value;
 }
 
-/**
- * The code being written: one function per schema node, `c0` … `cN`, each `(v, f) => boolean` (`f`
- * collects the defaults to fill); the branches of each anyOf or oneOf, as lists `u0` … `uN`; and the
- * values the functions need (regular expressions, sets, defaults), reached as `k[i]`.
- */
-type Program = {functions: string[]; unions: string[][]; constants: unknown[]};
-
-function constant(program: Program, value: unknown): string {
-	program.constants.push(value);
-	return `k[${program.constants.length - 1}]`;
-}
-
-const comparisons = {minimum: '>=', exclusiveMinimum: '>', maximum: '<=', exclusiveMaximum: '<'} as const;
-
-/**
- * The object keywords of `schema` as code. Each property the schema names is read and checked, a
- * required one that is missing fails, and a default is noted for one left out; when no other key is
- * allowed, the object's own keys are then counted against those read. A schema that checks other
- * keys, or names a property that every object inherits (`toString`), goes through the object's own
- * keys instead.
- */
-function emitObject(schema: JsonSchema, where: string, program: Program): string | undefined {
+function compileObject(schema: JsonSchema, where: string): Check | undefined {
 	if (!('properties' in schema || 'required' in schema || 'additionalProperties' in schema || 'propertyNames' in schema)) return undefined;
-	const required = new Set((schema.required ?? []) as string[]);
-	const properties = Object.entries(asSchema(schema.properties ?? {}, `${where}.properties`)).map(([key, property]) => {
+	const properties = new Map<string, Check>();
+	const defaults: Array<{key: string; value: unknown}> = [];
+	for (const [key, property] of Object.entries(asSchema(schema.properties ?? {}, `${where}.properties`))) {
 		const propertySchema = asSchema(property, `${where}.properties.${key}`);
-		const name = JSON.stringify(key);
-		return {
-			key,
-			name,
-			check: emit(propertySchema, `${where}.properties.${key}`, program),
-			fill: 'default' in propertySchema ? `f.push({target: v, key: ${name}, value: ${constant(program, propertySchema.default)}});` : undefined,
-		};
-	});
+		properties.set(key, compile(propertySchema, `${where}.properties.${key}`));
+		if ('default' in propertySchema) defaults.push({key, value: propertySchema.default});
+	}
+	const required = (schema.required ?? []) as string[];
 	const extra = schema.additionalProperties;
-	const names = schema.propertyNames === undefined ? undefined : emit(asSchema(schema.propertyNames, `${where}.propertyNames`), `${where}.propertyNames`, program);
-	const other = extra === false || extra === undefined || extra === true ? undefined : emit(asSchema(extra, `${where}.additionalProperties`), `${where}.additionalProperties`, program);
-	const described = new Set(properties.map(({key}) => key));
-	// A required key the schema does not describe only has to be there.
-	const present = [...required].filter(key => !described.has(key)).map(key => `if (!Object.hasOwn(v, ${JSON.stringify(key)})) return false;`);
-
-	if (!names && !other && [...described, ...required].every(key => !(key in Object.prototype))) {
-		const reads = properties.map(({key, name, check, fill}) => {
-			const missing = required.has(key) ? 'return false;' : fill;
-			return `x = v[${name}]; if (x !== undefined) { seen++; if (!${check}(x, f)) return false; }${missing ? ` else ${missing}` : ''}`;
-		});
-		const count = extra === false ? ['let keys = 0; for (const key in v) keys++; if (keys !== seen) return false;'] : [];
-		return `if (${typeTests.object}) {
-	let seen = 0, x;
-	${[...reads, ...present, ...count].join('\n\t')}
-}`;
-	}
-	const cases = properties.map(({name, check}) => `case ${name}: if (!${check}(v[key], f)) return false; break;`);
-	const otherwise = extra === false ? 'return false;' : other ? `if (!${other}(v[key], f)) return false; break;` : 'break;';
-	const missing = properties.flatMap(({key, name, fill}) => {
-		if (required.has(key)) return [`if (!Object.hasOwn(v, ${name})) return false;`];
-		return fill ? [`if (!Object.hasOwn(v, ${name})) ${fill}`] : [];
-	});
-	return `if (${typeTests.object}) {
-	const keys = Object.keys(v);
-	for (let i = 0; i < keys.length; i++) {
-		const key = keys[i];
-		${names ? `if (!${names}(key, f)) return false;` : ''}
-		switch (key) {
-			${cases.join('\n\t\t\t')}
-			default: ${otherwise}
+	const other: Check | false =
+		extra === false ? false : extra === undefined || extra === true ? () => true : compile(asSchema(extra, `${where}.additionalProperties`), `${where}.additionalProperties`);
+	const names = schema.propertyNames === undefined ? undefined : compile(asSchema(schema.propertyNames, `${where}.propertyNames`), `${where}.propertyNames`);
+	return (value, fills) => {
+		if (!isObject(value)) return true;
+		const keys = Object.keys(value);
+		for (let index = 0; index < keys.length; index++) {
+			const key = keys[index]!;
+			if (names && !names(key, fills)) return false;
+			const check = properties.get(key) ?? other;
+			if (check === false || !check(value[key], fills)) return false;
 		}
-	}
-	${[...missing, ...present].join('\n\t')}
-}`;
+		for (let index = 0; index < required.length; index++) if (!Object.hasOwn(value, required[index]!)) return false;
+		for (let index = 0; index < defaults.length; index++) {
+			const {key, value: fallback} = defaults[index]!;
+			if (!Object.hasOwn(value, key)) fills.push({target: value, key, value: fallback});
+		}
+		return true;
+	};
 }
 
-/** anyOf takes the defaults of the first branch that passes, as the schema library does; oneOf needs exactly one to pass. */
-function emitUnion(branches: string[], exactlyOne: boolean, program: Program): string {
-	const list = `u${program.unions.push(branches) - 1}`;
-	const each = `for (let i = 0; i < ${branches.length}; i++) { const own = []; if (!${list}[i](v, own)) continue;`;
-	return exactlyOne
-		? `{ let chosen; ${each} if (chosen) return false; chosen = own; } if (!chosen) return false; for (const fill of chosen) f.push(fill); }`
-		: `{ let passed = false; ${each} for (const fill of own) f.push(fill); passed = true; break; } if (!passed) return false; }`;
+function compileUnion(branches: Check[], exactlyOne: boolean): Check {
+	return (value, fills) => {
+		let chosen: Fill[] | undefined;
+		for (const branch of branches) {
+			const own: Fill[] = [];
+			if (!branch(value, own)) continue;
+			// anyOf takes the first branch that passes, as the schema library does.
+			if (!exactlyOne) {
+				fills.push(...own);
+				return true;
+			}
+			if (chosen) return false;
+			chosen = own;
+		}
+		if (!chosen) return false;
+		fills.push(...chosen);
+		return true;
+	};
 }
 
-/** Writes the function that checks `schema`, and returns its name. */
-function emit(schema: JsonSchema, where: string, program: Program): string {
-	const name = `c${program.functions.length}`;
-	program.functions.push('');
-	const lines: string[] = [];
+function compile(schema: JsonSchema, where: string): Check {
+	const checks: Check[] = [];
+	// A test that needs no defaults is a check that ignores them.
+	const plain = (test: (value: unknown) => boolean): void => {
+		checks.push(test);
+	};
 	for (const keyword of Object.keys(schema)) {
 		const argument = schema[keyword];
 		switch (keyword) {
 			case 'type': {
-				const test = typeTests[String(argument)];
+				const test = typeChecks[String(argument)];
 				if (!test) throw new TypeError(`${where}.type: unsupported type ${JSON.stringify(argument)}`);
-				lines.push(`if (!(${test})) return false;`);
+				plain(test);
 				break;
 			}
 			case 'const':
 				if (typeof argument === 'object' && argument !== null) throw new TypeError(`${where}.const: only a plain value is supported`);
-				lines.push(`if (v !== ${constant(program, argument)}) return false;`);
+				plain(value => value === argument);
 				break;
-			case 'enum':
-				lines.push(`if (!${constant(program, new Set(argument as unknown[]))}.has(v)) return false;`);
+			case 'enum': {
+				const allowed = new Set(argument as unknown[]);
+				plain(value => allowed.has(value));
 				break;
-			case 'pattern':
-				lines.push(`if (typeof v === "string" && !${constant(program, new RegExp(String(argument)))}.test(v)) return false;`);
+			}
+			case 'pattern': {
+				const pattern = new RegExp(String(argument));
+				plain(value => typeof value !== 'string' || pattern.test(value));
 				break;
-			case 'minLength':
-				lines.push(`if (typeof v === "string" && v.length < ${asNumber(argument, `${where}.minLength`)}) return false;`);
+			}
+			case 'minLength': {
+				const least = asNumber(argument, `${where}.minLength`);
+				plain(value => typeof value !== 'string' || value.length >= least);
 				break;
-			case 'maxLength':
-				lines.push(`if (typeof v === "string" && v.length > ${asNumber(argument, `${where}.maxLength`)}) return false;`);
+			}
+			case 'maxLength': {
+				const most = asNumber(argument, `${where}.maxLength`);
+				plain(value => typeof value !== 'string' || value.length <= most);
 				break;
+			}
 			case 'minimum':
 			case 'exclusiveMinimum':
 			case 'maximum':
-			case 'exclusiveMaximum':
-				lines.push(`if (typeof v === "number" && !(v ${comparisons[keyword]} ${asNumber(argument, `${where}.${keyword}`)})) return false;`);
+			case 'exclusiveMaximum': {
+				const bound = asNumber(argument, `${where}.${keyword}`);
+				const inside = {
+					minimum: (value: number) => value >= bound,
+					exclusiveMinimum: (value: number) => value > bound,
+					maximum: (value: number) => value <= bound,
+					exclusiveMaximum: (value: number) => value < bound,
+				}[keyword];
+				plain(value => typeof value !== 'number' || inside(value));
 				break;
-			case 'minItems':
-				lines.push(`if (Array.isArray(v) && v.length < ${asNumber(argument, `${where}.minItems`)}) return false;`);
+			}
+			case 'minItems': {
+				const least = asNumber(argument, `${where}.minItems`);
+				plain(value => !Array.isArray(value) || value.length >= least);
 				break;
+			}
 			case 'items': {
-				const item = emit(asSchema(argument, `${where}.items`), `${where}.items`, program);
-				lines.push(`if (Array.isArray(v)) for (let i = 0; i < v.length; i++) if (!${item}(v[i], f)) return false;`);
+				const item = compile(asSchema(argument, `${where}.items`), `${where}.items`);
+				checks.push((value, fills) => {
+					if (!Array.isArray(value)) return true;
+					for (let index = 0; index < value.length; index++) if (!item(value[index], fills)) return false;
+					return true;
+				});
 				break;
 			}
 			case 'anyOf':
 			case 'oneOf': {
-				const branches = (argument as unknown[]).map((branch, index) => emit(asSchema(branch, `${where}.${keyword}[${index}]`), `${where}.${keyword}[${index}]`, program));
-				lines.push(emitUnion(branches, keyword === 'oneOf', program));
+				const branches = (argument as unknown[]).map((branch, index) => compile(asSchema(branch, `${where}.${keyword}[${index}]`), `${where}.${keyword}[${index}]`));
+				checks.push(compileUnion(branches, keyword === 'oneOf'));
 				break;
 			}
 			case 'properties':
@@ -181,10 +174,13 @@ function emit(schema: JsonSchema, where: string, program: Program): string {
 				if (!annotations.has(keyword)) throw new TypeError(`${where}: unsupported keyword "${keyword}"`);
 		}
 	}
-	const object = emitObject(schema, where, program);
-	if (object) lines.push(object);
-	program.functions[Number(name.slice(1))] = `function ${name}(v, f) {\n\t${lines.join('\n\t')}\n\treturn true;\n}`;
-	return name;
+	const object = compileObject(schema, where);
+	if (object) checks.push(object);
+	if (checks.length === 1) return checks[0]!;
+	return (value, fills) => {
+		for (let index = 0; index < checks.length; index++) if (!checks[index]!(value, fills)) return false;
+		return true;
+	};
 }
 
 /**
@@ -193,14 +189,7 @@ function emit(schema: JsonSchema, where: string, program: Program): string {
  * it was.
  */
 export function compileShape(schema: unknown): (value: unknown) => boolean {
-	const program: Program = {functions: [], unions: [], constants: []};
-	const root = emit(asSchema(schema, '(schema)'), '(schema)', program);
-	// Straight code for this one schema: checking a large store is a loop over plain tests that V8
-	// optimises, where a tree of closures made every call site megamorphic. The code holds only
-	// what the schema says; the values it tests arrive as arguments.
-	const unions = program.unions.map((branches, index) => `const u${index} = [${branches.join(', ')}];`);
-	const source = [...program.functions, ...unions, `return ${root};`].join('\n');
-	const check = new Function('k', source)(program.constants) as Check;
+	const check = compile(asSchema(schema, '(schema)'), '(schema)');
 	return value => {
 		const fills: Fill[] = [];
 		if (!check(value, fills)) return false;
