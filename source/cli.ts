@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import {runCli} from './commands.js';
+import {exitCodes} from './errors.js';
+import {sanitize} from './model/text.js';
 import {prepareInteractive} from './terminal-env.js';
 
 /** A yes/no question on the terminal, for commands that change a store; none when not on a terminal. */
@@ -17,25 +19,33 @@ const confirm =
 			}
 		: undefined;
 
-// React and Ink are loaded only when the explorer opens; every scriptable command stays without them.
-const result = await runCli(process.argv.slice(2), {
-	stdout: process.stdout,
-	stderr: process.stderr,
-	stdoutIsTTY: Boolean(process.stdout.isTTY),
-	columns: process.stdout.columns || 100,
-	env: process.env,
-	cwd: process.cwd(),
-	confirm,
-});
+/** Runs the command line; React and Ink are loaded only when the explorer opens, so every scriptable command stays without them. */
+async function main(): Promise<void> {
+	const result = await runCli(process.argv.slice(2), {
+		stdout: process.stdout,
+		stderr: process.stderr,
+		stdoutIsTTY: Boolean(process.stdout.isTTY),
+		columns: process.stdout.columns || 100,
+		env: process.env,
+		cwd: process.cwd(),
+		confirm,
+	});
 
-if ('serve' in result) {
-	prepareInteractive();
-	const {serve} = await import('./ssh/serve.js');
-	process.exitCode = await serve(result.serve, {stderr: process.stderr, env: process.env, cwd: process.cwd()});
-} else if ('explore' in result) {
-	prepareInteractive();
-	const {runLocal} = await import('./explore-local.js');
-	process.exitCode = await runLocal(result.explore);
-} else {
-	process.exitCode = result.exitCode;
+	if ('serve' in result) {
+		prepareInteractive();
+		const {serve} = await import('./ssh/serve.js');
+		process.exitCode = await serve(result.serve, {stderr: process.stderr, env: process.env, cwd: process.cwd()});
+	} else if ('explore' in result) {
+		prepareInteractive();
+		const {runLocal} = await import('./explore-local.js');
+		process.exitCode = await runLocal(result.explore);
+	} else {
+		process.exitCode = result.exitCode;
+	}
 }
+
+// runCli reports every failure it can foresee; anything else is a fault in quarterdeck.
+main().catch((error: unknown) => {
+	process.stderr.write(`quarterdeck: internal error: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+	process.exitCode = exitCodes.internal;
+});

@@ -3,7 +3,7 @@ import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import {loadStore, storeJsonSchema} from './data/store.js';
-import {exitCodes, QuarterdeckError, UsageError} from './errors.js';
+import {exitCodes, isQuarterdeckError, UsageError} from './errors.js';
 import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
@@ -360,7 +360,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 		}
 		return {exitCode: exitCodes.ok};
 	} catch (error) {
-		if (error instanceof QuarterdeckError) {
+		if (isQuarterdeckError(error)) {
 			io.stderr.write(`quarterdeck: ${sanitize(error.message)}\n`);
 			if (debug && error.stack) io.stderr.write(`${error.stack.split('\n').map(line => sanitize(line)).join('\n')}\n`);
 			return {exitCode: error.exitCode};

@@ -15,8 +15,16 @@ export const exitCodes = {
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
+/**
+ * Marks quarterdeck's own errors. The commands and the explorer are bundled apart, each with its own
+ * copy of this module, so an error made by one copy is told by this mark, not by its class.
+ */
+const mark = Symbol.for('quarterdeck.error');
+
 /** An error meant for the user: one line, and the exit code that goes with it. */
 export class QuarterdeckError extends Error {
+	readonly [mark] = true;
+
 	constructor(
 		message: string,
 		readonly exitCode: ExitCode,
@@ -24,6 +32,11 @@ export class QuarterdeckError extends Error {
 		super(message);
 		this.name = 'QuarterdeckError';
 	}
+}
+
+/** Whether `error` is a {@link QuarterdeckError}, made by any copy of this module. */
+export function isQuarterdeckError(error: unknown): error is QuarterdeckError {
+	return typeof error === 'object' && error !== null && (error as {[mark]?: unknown})[mark] === true;
 }
 
 export class UsageError extends QuarterdeckError {

@@ -16,7 +16,12 @@ export function sanitize(text: string): string {
 const anyControl = /[\u0000-\u001F\u007F-\u009F]/;
 
 /** Values known to hold no control character anywhere inside: {@link sanitizeDeep} returns them as they are. */
-const knownSafe = new WeakSet<object>();
+/**
+ * Values known to hold no control character. One set for the process, found under a global symbol:
+ * the commands and the explorer are bundled apart, and a store the commands read and marked is the
+ * one the explorer then shows.
+ */
+const knownSafe = ((globalThis as {[key: symbol]: unknown})[Symbol.for('quarterdeck.known-safe-text')] ??= new WeakSet<object>()) as WeakSet<object>;
 
 /**
  * Records that no string inside `value` (keys included) has a control character, as

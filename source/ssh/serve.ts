@@ -1,6 +1,6 @@
 import process from 'node:process';
 import type {Flags} from '../commands.js';
-import {exitCodes, QuarterdeckError} from '../errors.js';
+import {exitCodes, isQuarterdeckError} from '../errors.js';
 import type {Dataset} from '../model/dataset.js';
 import {sanitize} from '../model/text.js';
 import {readAuthorizedKeys, type AuthorizedKeys} from './authorized-keys.js';
@@ -22,7 +22,7 @@ export type ServeIo = {
  */
 export async function serve(request: ServeRequest, io: ServeIo): Promise<number> {
 	const fail = (error: unknown): number => {
-		if (error instanceof QuarterdeckError) {
+		if (isQuarterdeckError(error)) {
 			io.stderr.write(`quarterdeck: ${sanitize(error.message)}\n`);
 			return error.exitCode;
 		}
