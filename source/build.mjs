@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/: one file for the scriptable path, the explorer in chunks loaded on demand.
 import {existsSync} from 'node:fs';
-import {chmod, readFile, rm} from 'node:fs/promises';
+import {chmod, readFile, rm, writeFile} from 'node:fs/promises';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 
@@ -275,27 +275,73 @@ const applyPatches = {
 
 const outdir = new URL('../dist/', import.meta.url).pathname;
 await rm(outdir, {recursive: true, force: true});
-await build({
-	entryPoints: Object.fromEntries(
-		Object.entries({cli: 'source/cli.ts', bench: 'source/bench/bench.ts'}).filter(([, file]) => existsSync(file)),
-	),
+
+/** What both builds share: one bundle per entry, patched, minified in layout only. */
+const common = {
 	outdir,
 	bundle: true,
-	splitting: true,
-	format: 'esm',
 	platform: 'node',
 	target: 'node20',
-	// Every file at one depth, so paths relative to a module (the bundled store) hold in any chunk.
-	chunkNames: '[name]-[hash]',
-	define: {'process.env.NODE_ENV': '"production"'},
 	// Less text for Node to read and parse at every start; names stay, so stack traces still read.
 	minifyWhitespace: true,
 	minifySyntax: true,
-	plugins: [applyPatches],
 	// ssh2 loads optional native addons at run time; it stays a runtime dependency.
 	external: ['react-devtools-core', 'ssh2'],
-	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',
+};
+
+/**
+ * The parts a command loads only when it needs them, each a module of the second build (below):
+ * the explorer, the SSH server, `import`, and the schema library's messages for a damaged store.
+ */
+const onDemand = {
+	'explore-local': 'source/explore-local.ts',
+	serve: 'source/ssh/serve.ts',
+	import: 'source/data/import.ts',
+	'parse-store': 'source/data/parse-store.ts',
+};
+
+const loadOnDemand = {
+	name: 'load-on-demand',
+	setup(builder) {
+		builder.onResolve({filter: /\.js$/}, ({path, kind, resolveDir}) => {
+			if (kind !== 'dynamic-import') return undefined;
+			const target = new URL(`file://${resolveDir}/${path}`).pathname.replace(/\.js$/, '.ts');
+			const name = Object.entries(onDemand).find(([, file]) => fileURLToPath(new URL(`../${file}`, import.meta.url)) === target)?.[0];
+			return name ? {path: `./${name}.mjs`, external: true} : undefined;
+		});
+	},
+};
+
+// The command line: one CommonJS file, which Node runs without starting its ES module loader or
+// linking a graph of modules, the larger part of what a scriptable command cost beyond Node's own
+// start. `import.meta` is given the file's URL, as the ES build has it.
+await build({
+	...common,
+	entryPoints: {cli: 'source/cli.ts'},
+	format: 'cjs',
+	define: {'process.env.NODE_ENV': '"production"', 'import.meta': '__importMeta'},
+	banner: {js: "const __importMeta = {url: require('node:url').pathToFileURL(__filename).href};"},
+	plugins: [applyPatches, loadOnDemand],
+});
+// dist/cli.js is CommonJS; everything else in dist/ is an ES module (.mjs).
+await writeFile(new URL('package.json', `file://${outdir}`), `${JSON.stringify({type: 'commonjs'}, null, '\t')}\n`);
+
+// What the command line loads on demand, and the benchmark: ES modules sharing chunks. They hold
+// their own copies of the modules the command line has; what passes between the two (a loaded
+// store, an error) is plain data or recognised by a mark (see errors.ts, model/text.ts).
+await build({
+	...common,
+	entryPoints: Object.fromEntries(Object.entries({...onDemand, bench: 'source/bench/bench.ts'}).filter(([, file]) => existsSync(file))),
+	format: 'esm',
+	splitting: true,
+	outExtension: {'.js': '.mjs'},
+	// Every file at one depth, so paths relative to a module (the bundled store) hold in any chunk.
+	entryNames: '[name]',
+	chunkNames: '[name]-[hash]',
+	define: {'process.env.NODE_ENV': '"production"'},
+	plugins: [applyPatches],
+	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
 });
 await chmod(new URL('cli.js', `file://${outdir}`), 0o755);

@@ -284,6 +284,6 @@ describe('the scriptable path', () => {
 
 	it('the explorer chunk does hold them (so the check above can fail)', () => {
 		const chunks = spawnSync('grep', ['-l', 'useInput', '-r', path.join(root, 'dist')], {encoding: 'utf8'}).stdout.trim();
-		expect(chunks).toMatch(/dist\/(?!cli\.js)\S+\.js/);
+		expect(chunks).toMatch(/dist\/(?!cli\.js)\S+\.m?js/);
 	});
 });

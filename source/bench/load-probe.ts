@@ -8,7 +8,7 @@ export type LoadTimes = {read: number; validate: number; index: number};
 
 /**
  * Reads, validates and indexes a store the way every command does, timing each step. Runs in a
- * fresh process of its own (`bench.js --probe-load <file>`), so the times include first use of the
+ * fresh process of its own (`bench.mjs --probe-load <file>`), so the times include first use of the
  * validator, as a command's start-up does.
  */
 export async function probeLoad(file: string): Promise<LoadTimes> {
