@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/: one file for the scriptable path, the explorer in chunks loaded on demand.
 import {existsSync} from 'node:fs';
 import {chmod, readFile, rm, writeFile} from 'node:fs/promises';
+import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 
@@ -282,6 +283,7 @@ const common = {
 	bundle: true,
 	platform: 'node',
 	target: 'node20',
+	define: {'process.env.NODE_ENV': '"production"'},
 	// Less text for Node to read and parse at every start; names stay, so stack traces still read.
 	minifyWhitespace: true,
 	minifySyntax: true,
@@ -305,10 +307,11 @@ const onDemand = {
 const loadOnDemand = {
 	name: 'load-on-demand',
 	setup(builder) {
-		builder.onResolve({filter: /\.js$/}, ({path, kind, resolveDir}) => {
+		const root = fileURLToPath(new URL('..', import.meta.url));
+		builder.onResolve({filter: /\.js$/}, ({path: imported, kind, resolveDir}) => {
 			if (kind !== 'dynamic-import') return undefined;
-			const target = new URL(`file://${resolveDir}/${path}`).pathname.replace(/\.js$/, '.ts');
-			const name = Object.entries(onDemand).find(([, file]) => fileURLToPath(new URL(`../${file}`, import.meta.url)) === target)?.[0];
+			const target = path.resolve(resolveDir, imported).replace(/\.js$/, '.ts');
+			const name = Object.entries(onDemand).find(([, file]) => path.resolve(root, file) === target)?.[0];
 			return name ? {path: `./${name}.mjs`, external: true} : undefined;
 		});
 	},
@@ -321,7 +324,7 @@ await build({
 	...common,
 	entryPoints: {cli: 'source/cli.ts'},
 	format: 'cjs',
-	define: {'process.env.NODE_ENV': '"production"', 'import.meta': '__importMeta'},
+	define: {...common.define, 'import.meta': '__importMeta'},
 	banner: {js: "const __importMeta = {url: require('node:url').pathToFileURL(__filename).href};"},
 	plugins: [applyPatches, loadOnDemand],
 });
@@ -340,7 +343,6 @@ await build({
 	// Every file at one depth, so paths relative to a module (the bundled store) hold in any chunk.
 	entryNames: '[name]',
 	chunkNames: '[name]-[hash]',
-	define: {'process.env.NODE_ENV': '"production"'},
 	plugins: [applyPatches],
 	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
 });
