@@ -281,12 +281,14 @@ function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<v
 	const built = lazyIndex(() => new Map<string, T>());
 	function* steps(dataset: Dataset, key: string): Generator<void, T, void> {
 		const known = built(dataset);
-		let value = known.get(key);
-		if (value === undefined) {
-			value = yield* build(dataset, key);
-			known.set(key, value);
-		}
-		return value;
+		const value = known.get(key);
+		if (value !== undefined) return value;
+		const made = yield* build(dataset, key);
+		// A `get` between two steps may have built it already: the first one kept stays.
+		const first = known.get(key);
+		if (first !== undefined) return first;
+		known.set(key, made);
+		return made;
 	}
 	return {
 		get(dataset, key) {

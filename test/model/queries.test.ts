@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {loadStore} from '../../source/data/store.js';
-import {createDataset, readValue, seriesGroups, seriesId, type Dataset} from '../../source/model/dataset.js';
+import {finishStore, loadStore} from '../../source/data/store.js';
+import {generateStore} from '../../source/bench/generate-store.js';
+import {createDataset, readValue, seriesFigures, seriesGroups, seriesId, type Dataset} from '../../source/model/dataset.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from '../../source/model/queries.js';
 import {bundledStore, otherStore} from '../helpers.js';
 
@@ -36,6 +37,24 @@ describe('seriesGroups', () => {
 		const metrics = groups.map(group => group[0]!.metric);
 		const runs = metrics.filter((metric, index) => index === 0 || metric !== metrics[index - 1]).length;
 		expect(runs).toBeGreaterThan(new Set(metrics).size);
+	});
+
+	it('keeps the one index a query built while the walk was still building it', () => {
+		// The walk indexes the store's first metric first; it has enough figures to take several steps.
+		const dataset = createDataset(finishStore(generateStore({quarters: 80, segments: 30, sites: 10, seed: 7}), 'generated.json'));
+		const [metric, positions] = [...dataset.metricPositions][0]!;
+		expect(positions.length).toBeGreaterThan(2048);
+		const figure = dataset.store.figures[positions.at(-1)!]!;
+		expect(figure.metric).toBe(metric);
+		const steps = seriesGroups(dataset);
+		steps.next();
+		steps.next();
+		const early = seriesFigures(dataset, seriesId(figure), figure.period);
+		let step = steps.next();
+		while (!step.done) step = steps.next();
+		expect(early).toContain(figure);
+		expect(seriesFigures(dataset, seriesId(figure), figure.period)).toBe(early);
+		expect(step.value).toContain(early);
 	});
 });
 
