@@ -47,7 +47,7 @@ describe('seriesGroups', () => {
 		const figure = dataset.store.figures[positions.at(-1)!]!;
 		expect(figure.metric).toBe(metric);
 		const steps = seriesGroups(dataset);
-		steps.next();
+		// Paused in the middle of indexing that metric.
 		steps.next();
 		const early = seriesFigures(dataset, seriesId(figure), figure.period);
 		let step = steps.next();
