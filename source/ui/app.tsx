@@ -14,7 +14,7 @@ import HelpPane from './panes/help-pane.js';
 import SegmentsPane from './panes/segments-pane.js';
 import SourcePane from './panes/source-pane.js';
 import {applyInput, chromeLines, type Screen} from './screen.js';
-import {findingsLater, findingsNow, screensOf} from './shared-data.js';
+import {findingsLater, findingsNow, noteInput, screensOf} from './shared-data.js';
 import {createState, currentContext, paneOrder, type State} from './state.js';
 
 /** Below this the panes cannot be drawn legibly; the explorer says so and waits for a larger window. */
@@ -106,6 +106,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	const bodyHeight = Math.max(1, height - chromeLines);
 
 	useInput((input, key) => {
+		noteInput();
 		const next = applyInput(dataset, screens, latest.current, input, key, bodyHeight);
 		if (next !== latest.current) {
 			latest.current = next;

@@ -39,10 +39,29 @@ export function findingsLater(dataset: Dataset): Promise<FindingIndex> {
 	return task;
 }
 
-/** Runs a generator to its end, `budget` ms of it at a time, letting the event loop run between. */
+/** When a key last came in, to any explorer of this process. */
+let lastInput = Number.NEGATIVE_INFINITY;
+
+/** Background work waits this long after a key, so that keys pressed in a row each find the process idle. */
+const quietAfterInput = 60;
+
+/** Tells the background work that a key came in. */
+export function noteInput(): void {
+	lastInput = performance.now();
+}
+
+/**
+ * Runs a generator to its end, `budget` ms of it at a time, letting the event loop run between,
+ * and not while keys are coming in.
+ */
 function runInSlices<T>(steps: Generator<void, T, void>, budget = 4): Promise<T> {
 	return new Promise((resolve, reject) => {
 		const slice = () => {
+			const sinceInput = performance.now() - lastInput;
+			if (sinceInput < quietAfterInput) {
+				setTimeout(slice, quietAfterInput - sinceInput);
+				return;
+			}
 			const end = performance.now() + budget;
 			try {
 				for (;;) {
