@@ -8,8 +8,9 @@ import {build} from 'esbuild';
 // The string-width that Ink and its helpers load, patched below and consulted at build time.
 const stringWidthFile = fileURLToPath(import.meta.resolve('string-width'));
 
-// Characters that count as one column and one grapheme each, as a regex class body (see below).
-const narrow = await narrowCharacters();
+// Printable ASCII and the symbols that count as one column and one grapheme each (see
+// narrowCharacters below), as a regex class body: a line of these needs no grapheme segmentation.
+const oneColumn = `\\u0020-\\u007E${await narrowCharacters()}`;
 
 /**
  * Work that bundled dependencies do and quarterdeck never uses or needs to repeat, cut at build
@@ -157,7 +158,7 @@ class OutputCaches {
 		edits: [
 			[
 				'for (const { segment, index } of segmenter.segment(str)) {',
-				`for (const { segment, index } of (/^[\\u001B\\u0020-\\u007E${narrow}]*$/.test(str) ? codeUnits(str) : segmenter.segment(str))) {`,
+				`for (const { segment, index } of (/^[\\u001B${oneColumn}]*$/.test(str) ? codeUnits(str) : segmenter.segment(str))) {`,
 			],
 			[
 				'export function tokenize(',
@@ -186,14 +187,14 @@ export function tokenize(`,
 		edits: [
 			[
 				'const graphemeSegments = GRAPHEME_SEGMENTER.segment(string);',
-				`const graphemeSegments = /^[\\u001B\\u0020-\\u007E${narrow}]*$/.test(string)
+				`const graphemeSegments = /^[\\u001B${oneColumn}]*$/.test(string)
 		? {containing: index => (index >= 0 && index < string.length ? {segment: string[index], index, input: string} : undefined)}
 		: GRAPHEME_SEGMENTER.segment(string);`,
 			],
 			[
 				'function areValuesInSameGrapheme(leftValue, rightValue) {',
 				`function areValuesInSameGrapheme(leftValue, rightValue) {
-	if (/^[\\u0020-\\u007E${narrow}]+$/.test(leftValue + rightValue)) return false;`,
+	if (/^[${oneColumn}]+$/.test(leftValue + rightValue)) return false;`,
 			],
 		],
 	},
@@ -215,7 +216,7 @@ export function tokenize(`,
 		// counted by length too. The set is worked out from string-width itself, below.
 		name: 'string-width narrow characters',
 		file: new RegExp(`^${escapeRegExp(stringWidthFile)}$`),
-		edits: [['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[\\u0020-\\u007E${narrow}]*$/.test(string)) {`]],
+		edits: [['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[${oneColumn}]*$/.test(string)) {`]],
 	},
 ];
 

@@ -142,7 +142,7 @@ const metricSeries = lazyStepsByKey(seriesIndexSteps);
 
 /** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
 export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
-	return metricSeries.get(dataset, metricOf(series)).bySeries.get(series)?.get(period);
+	return seriesByPeriod(dataset, series).get(period);
 }
 
 const noPeriods: ReadonlyMap<string, readonly ResolvedFigure[]> = new Map();
