@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 import process from 'node:process';
+import {isatty} from 'node:tty';
 import {runCli} from './commands.js';
 import {exitCodes} from './errors.js';
 import {sanitize} from './model/text.js';
 import {prepareInteractive} from './terminal-env.js';
 
-/** A yes/no question on the terminal, for commands that change a store; none when not on a terminal. */
+/**
+ * A yes/no question on the terminal, for commands that change a store; none when not on a terminal.
+ * The descriptors are asked directly: `process.stdin` would open a stream no scriptable command reads.
+ */
 const confirm =
-	process.stdin.isTTY && process.stdout.isTTY
+	isatty(0) && isatty(1)
 		? async (question: string) => {
 				const {createInterface} = await import('node:readline/promises');
 				const prompt = createInterface({input: process.stdin, output: process.stdout});
