@@ -1,4 +1,6 @@
-// Bundles the CLI into dist/: one file for the scriptable path, the explorer in chunks loaded on demand.
+// Bundles the CLI into dist/: one file for the scriptable path and one per part loaded on demand,
+// each with the code cache V8 made for it on a run of the commands.
+import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {chmod, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -52,11 +54,34 @@ export { unbundled as a,`,
 		],
 	},
 	{
-		// yoga's wasm is inline, but its loader asks `typeof fetch` first, and that alone makes Node
-		// load its fetch implementation (undici); the inline bytes are read directly instead.
-		name: 'yoga fetch probe',
+		// yoga compiles its inline WebAssembly asynchronously, so its module awaits at the top level,
+		// which a CommonJS bundle cannot. The bytes are at hand: it now compiles and instantiates
+		// them at once (as a promise's callback would have), and the module reads the filled-in
+		// runtime without awaiting. No fetch is probed for the bytes either way.
+		name: 'yoga loads synchronously',
 		file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
-		edits: [['function ya(){return w||"function"!=typeof fetch?', 'function ya(){return w||true?']],
+		edits: [
+			[
+				'function c(e){return ya().then(function(f){return WebAssembly.instantiate(f,d)}).then(function(f){return f}).then(e,function(f){v("failed to asynchronously prepare wasm: "+f);x(f)})}',
+				'function c(e){var f=new WebAssembly.Module(wa());e({module:f,instance:new WebAssembly.Instance(f,d)});return Promise.resolve()}',
+			],
+		],
+	},
+	{
+		name: 'yoga loads synchronously',
+		file: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
+		edits: [['const Yoga = wrapAssembly(await loadYoga());', 'const runtime = {};\nloadYoga(runtime);\nconst Yoga = wrapAssembly(runtime);']],
+	},
+	{
+		// Ink connects React's devtools when DEV=true, with awaits at the top level of its module;
+		// quarterdeck does not ship the devtools, and a DEV variable meant for something else in an
+		// analyst's shell no longer makes the explorer try.
+		name: 'ink devtools',
+		file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+		edits: [
+			["if (isDev()) {\n    try {\n        await import('./devtools.js');", "if (false) {\n    try {\n        await import('./devtools.js');"],
+			['const packageJson = isDev()\n    ? await loadPackageJson()\n    : { name: undefined, version: undefined };', 'const packageJson = { name: undefined, version: undefined };'],
+		],
 	},
 	{
 		// Ink tokenizes, measures and re-serialises every line of every frame afresh. Its caches of
@@ -295,8 +320,8 @@ const common = {
 };
 
 /**
- * The parts a command loads only when it needs them, each a module of the second build (below):
- * the explorer, the SSH server, `import`, and the schema library's messages for a damaged store.
+ * The parts a command loads only when it needs them, each a bundle of its own: the explorer, the
+ * SSH server, `import`, and the schema library's messages for a damaged store.
  */
 const onDemand = {
 	'explore-local': 'source/explore-local.ts',
@@ -313,38 +338,52 @@ const loadOnDemand = {
 			if (kind !== 'dynamic-import') return undefined;
 			const target = path.resolve(resolveDir, imported).replace(/\.js$/, '.ts');
 			const name = Object.entries(onDemand).find(([, file]) => path.resolve(root, file) === target)?.[0];
-			return name ? {path: `./${name}.mjs`, external: true} : undefined;
+			return name ? {path: `./${name}.js`, external: true} : undefined;
 		});
 	},
 };
 
-// The command line: one CommonJS file, which Node runs without starting its ES module loader or
-// linking a graph of modules, the larger part of what a scriptable command cost beyond Node's own
-// start. `import.meta` is given the file's URL, as the ES build has it.
-await build({
-	...common,
-	entryPoints: {cli: 'source/cli.ts'},
+/**
+ * CommonJS, which Node runs without starting its ES module loader or linking a graph of modules,
+ * and which V8 can compile from a code cache (see code-cache.ts). `import.meta` is given the
+ * file's URL, as an ES module has it.
+ */
+const commonJs = {
 	format: 'cjs',
 	define: {...common.define, 'import.meta': '__importMeta'},
 	banner: {js: "const __importMeta = {url: require('node:url').pathToFileURL(__filename).href};"},
-	plugins: [applyPatches, loadOnDemand],
-});
-// dist/cli.js is CommonJS; everything else in dist/ is an ES module (.mjs).
-await writeFile(new URL('package.json', `file://${outdir}`), `${JSON.stringify({type: 'commonjs'}, null, '\t')}\n`);
+};
 
-// What the command line loads on demand, and the benchmark: ES modules sharing chunks. They hold
-// their own copies of the modules the command line has; what passes between the two (a loaded
-// store, an error) is plain data or recognised by a mark (see errors.ts, model/text.ts).
+// The command line (main.js) and each on-demand part: a dynamic import becomes a `require` of the
+// part's bundle, which dist/cli.js serves with its code cache. Each bundle holds its own copies of
+// the modules it shares with another; what passes between them (a loaded store, an error) is plain
+// data or recognised by a mark (see errors.ts, model/text.ts).
 await build({
 	...common,
-	entryPoints: Object.fromEntries(Object.entries({...onDemand, bench: 'source/bench/bench.ts'}).filter(([, file]) => existsSync(file))),
-	format: 'esm',
-	splitting: true,
-	outExtension: {'.js': '.mjs'},
-	// Every file at one depth, so paths relative to a module (the bundled store) hold in any chunk.
-	entryNames: '[name]',
-	chunkNames: '[name]-[hash]',
-	plugins: [applyPatches],
-	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+	...commonJs,
+	entryPoints: {main: 'source/cli.ts', ...onDemand},
+	supported: {'dynamic-import': false},
+	plugins: [applyPatches, loadOnDemand],
 });
+// dist/cli.js, the file Node starts: it compiles main.js with its code cache.
+await build({...common, ...commonJs, entryPoints: {cli: 'source/bin.ts'}});
+// Everything in dist/ is CommonJS but the benchmark (.mjs).
+await writeFile(new URL('package.json', `file://${outdir}`), `${JSON.stringify({type: 'commonjs'}, null, '\t')}\n`);
+if (existsSync('source/bench/bench.ts')) {
+	await build({
+		...common,
+		entryPoints: {bench: 'source/bench/bench.ts'},
+		format: 'esm',
+		outExtension: {'.js': '.mjs'},
+		plugins: [applyPatches],
+		banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+	});
+}
+
+// The code caches: the build runs the commands and the explorer once and keeps what V8 compiled.
+const trainer = path.join(outdir, 'train-code-cache.js');
+await build({...common, ...commonJs, entryPoints: {'train-code-cache': 'source/train-code-cache.ts'}});
+const training = spawnSync(process.execPath, [trainer, outdir], {stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000});
+await rm(trainer);
+if (training.status !== 0) throw new Error(`build: making the code caches failed: ${training.error?.message ?? training.stderr}`);
 await chmod(new URL('cli.js', `file://${outdir}`), 0o755);

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import process from 'node:process';
 import {isatty} from 'node:tty';
 import {runCli} from './commands.js';
@@ -23,8 +22,10 @@ const confirm =
 			}
 		: undefined;
 
+export {runCli} from './commands.js';
+
 /** Runs the command line; React and Ink are loaded only when the explorer opens, so every scriptable command stays without them. */
-async function main(): Promise<void> {
+async function run(): Promise<void> {
 	const result = await runCli(process.argv.slice(2), {
 		stdout: process.stdout,
 		stderr: process.stderr,
@@ -48,8 +49,12 @@ async function main(): Promise<void> {
 	}
 }
 
-// runCli reports every failure it can foresee; anything else is a fault in quarterdeck.
-main().catch((error: unknown) => {
-	process.stderr.write(`quarterdeck: internal error: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
-	process.exitCode = exitCodes.internal;
-});
+/** The command line of this process: `dist/cli.js` calls it. runCli reports every failure it can foresee; anything else is a fault in quarterdeck. */
+export async function main(): Promise<void> {
+	try {
+		await run();
+	} catch (error) {
+		process.stderr.write(`quarterdeck: internal error: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+		process.exitCode = exitCodes.internal;
+	}
+}

@@ -6,6 +6,9 @@ import {exitCodes} from './errors.js';
 import {sanitize} from './model/text.js';
 import {runExplorer} from './ui/run.js';
 
+// The explorer on any pair of terminal streams: the build drives it so to make this bundle's code cache.
+export {runExplorer};
+
 /** Keys come from stdin when it is a terminal, else from the controlling terminal, if there is one. */
 function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefined {
 	if (process.stdin.isTTY) return {stdin: process.stdin, close() {}};
