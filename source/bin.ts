@@ -1,8 +1,17 @@
 #!/usr/bin/env node
 import path from 'node:path';
+import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {bundleLoader} from './code-cache.js';
+import {exitCodes} from './errors.js';
+import {sanitize} from './model/text.js';
 
 // The command line lives in main.js beside this file, compiled with its code cache (see code-cache.ts).
-const cli = bundleLoader(path.dirname(fileURLToPath(import.meta.url))).load('main.js') as {main: () => Promise<void>};
-void cli.main();
+try {
+	const cli = bundleLoader(path.dirname(fileURLToPath(import.meta.url))).load('main.js') as {main: () => Promise<void>};
+	void cli.main();
+} catch (error) {
+	// A build that cannot load is a fault in quarterdeck, reported as main.js reports its own.
+	process.stderr.write(`quarterdeck: internal error: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+	process.exitCode = exitCodes.internal;
+}

@@ -351,7 +351,8 @@ const loadOnDemand = {
 const commonJs = {
 	format: 'cjs',
 	define: {...common.define, 'import.meta': '__importMeta'},
-	banner: {js: "const __importMeta = {url: require('node:url').pathToFileURL(__filename).href};"},
+	// Strict, as the ES modules it is built from are: a directive counts only at the very start.
+	banner: {js: "'use strict';\nconst __importMeta = {url: require('node:url').pathToFileURL(__filename).href};"},
 };
 
 // The command line (main.js) and each on-demand part: a dynamic import becomes a `require` of the

@@ -1,17 +1,19 @@
 import {spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
 import {appendFileSync, cpSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {PtySession} from '../source/bench/pty.js';
+import {bundleLoader} from '../source/code-cache.js';
 import {bundledStore, root, tempDirectory} from './helpers.js';
 
 const recorder = path.join(root, 'test/fixtures/record-code-cache.cjs');
 
 /** Runs `<directory>/cli.js` piped, and reports how each bundle it compiled took its code cache. */
-function runWithLog(directory: string, args: string[]): {code: number | null; stdout: string; stderr: string; caches: Map<string, string>} {
+function runWithLog(directory: string, args: string[], nodeFlags: string[] = []): {code: number | null; stdout: string; stderr: string; caches: Map<string, string>} {
 	const log = path.join(tempDirectory(), 'caches.txt');
 	writeFileSync(log, '');
-	const result = spawnSync(process.execPath, ['-r', recorder, path.join(directory, 'cli.js'), ...args], {
+	const result = spawnSync(process.execPath, [...nodeFlags, '-r', recorder, path.join(directory, 'cli.js'), ...args], {
 		encoding: 'utf8',
 		env: {...process.env, QUARTERDECK_CACHE_LOG: log, NO_COLOR: undefined, FORCE_COLOR: undefined},
 	});
@@ -62,20 +64,30 @@ describe('code caches', () => {
 		expect(readFileSync(log, 'utf8').trim().split('\n').map(line => path.basename(line.split(' ')[0]!) + ' ' + line.split(' ')[1])).toEqual(['main.js used', 'explore-local.js used']);
 	});
 
-	it('a cache that does not belong to its bundle is left aside, and the output is the same', () => {
+	it('a cache is offered only for the bytes it was made from, and V8 refuses one made under other flags', () => {
 		const expected = runWithLog(dist, quartersArgs).stdout;
 		expect(expected).toContain('"command":"quarters"');
 
-		const changed = copyOfBuild();
-		appendFileSync(path.join(changed, 'main.js'), '\n// changed after the build\n');
-		const afterChange = runWithLog(changed, quartersArgs);
-		expect(afterChange.caches.get('main.js')).toBe('rejected');
-		expect(afterChange).toMatchObject({code: 0, stdout: expected, stderr: ''});
+		// The same length, other bytes: V8's own check (the length) would take the stale bytecode.
+		const edited = copyOfBuild();
+		const main = path.join(edited, 'main.js');
+		const text = readFileSync(main, 'utf8');
+		expect(text).toContain('"0.1.0"');
+		writeFileSync(main, text.replace('"0.1.0"', '"9.9.9"'));
+		const afterEdit = runWithLog(edited, ['--version']);
+		expect(afterEdit.caches.get('main.js')).toBe('none');
+		expect(afterEdit.stdout).toBe('9.9.9\n');
+
+		const appended = copyOfBuild();
+		appendFileSync(path.join(appended, 'main.js'), '\n// changed after the build\n');
+		const afterAppend = runWithLog(appended, quartersArgs);
+		expect(afterAppend.caches.get('main.js')).toBe('none');
+		expect(afterAppend).toMatchObject({code: 0, stdout: expected, stderr: ''});
 
 		const damaged = copyOfBuild();
 		writeFileSync(path.join(damaged, 'main.js.cache'), Buffer.alloc(4096, 7));
 		const afterDamage = runWithLog(damaged, quartersArgs);
-		expect(afterDamage.caches.get('main.js')).toBe('rejected');
+		expect(afterDamage.caches.get('main.js')).toBe('none');
 		expect(afterDamage).toMatchObject({code: 0, stdout: expected, stderr: ''});
 
 		const missing = copyOfBuild();
@@ -83,6 +95,10 @@ describe('code caches', () => {
 		const withoutCache = runWithLog(missing, quartersArgs);
 		expect(withoutCache.caches.get('main.js')).toBe('none');
 		expect(withoutCache).toMatchObject({code: 0, stdout: expected, stderr: ''});
+
+		const otherFlags = runWithLog(dist, quartersArgs, ['--stack-size=2000']);
+		expect(otherFlags.caches.get('main.js')).toBe('rejected');
+		expect(otherFlags).toMatchObject({code: 0, stdout: expected, stderr: ''});
 	});
 
 	it('the build leaves a cache beside every bundle, and nothing of the run that made them', () => {
@@ -91,5 +107,32 @@ describe('code caches', () => {
 		expect(bundles.sort()).toEqual(['explore-local.js', 'import.js', 'main.js', 'parse-store.js', 'serve.js']);
 		for (const bundle of bundles) expect(files).toContain(`${bundle}.cache`);
 		expect(files.filter(file => /train|\.tmp$/.test(file))).toEqual([]);
+	});
+});
+
+describe('bundleLoader', () => {
+	it('runs a bundle once, serves ./name.js from its directory, and runs again one that threw while loading', () => {
+		const directory = tempDirectory();
+		writeFileSync(path.join(directory, 'a.js'), 'globalThis.quarterdeckLoads = (globalThis.quarterdeckLoads ?? 0) + 1; module.exports = {b: require("./b.js"), path: require("node:path").sep};');
+		writeFileSync(path.join(directory, 'b.js'), 'if (!globalThis.quarterdeckTries) { globalThis.quarterdeckTries = 1; throw new Error("first try"); } exports.name = "b";');
+		const loader = bundleLoader(directory);
+		expect(() => loader.load('a.js')).toThrow('first try');
+		const a = loader.load('a.js') as {b: {name: string}; path: string};
+		expect(a).toEqual({b: {name: 'b'}, path: path.sep});
+		expect(loader.load('a.js')).toBe(a);
+		expect((globalThis as Record<string, unknown>).quarterdeckLoads).toBe(2);
+	});
+
+	it('writes each cache headed by the SHA-256 of its bundle', () => {
+		const directory = tempDirectory();
+		const text = 'exports.twice = value => value * 2;';
+		writeFileSync(path.join(directory, 'c.js'), text);
+		const loader = bundleLoader(directory);
+		expect((loader.load('c.js') as {twice: (value: number) => number}).twice(21)).toBe(42);
+		loader.writeCaches();
+		const cache = readFileSync(path.join(directory, 'c.js.cache'));
+		expect(cache.subarray(0, 32).equals(createHash('sha256').update(text).digest())).toBe(true);
+		expect(cache.length).toBeGreaterThan(32);
+		expect(spawnSync('ls', [directory], {encoding: 'utf8'}).stdout.trim().split('\n')).toEqual(['c.js', 'c.js.cache']);
 	});
 });
