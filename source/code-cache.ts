@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -11,8 +10,11 @@ type ModuleRequire = ((id: string) => unknown) & Pick<NodeJS.Require, 'resolve' 
 const wrapperStart = '(function (exports, require, module, __filename, __dirname) { ';
 const wrapperEnd = '\n});';
 
-/** A cache file starts with the SHA-256 of the bundle it was made from; V8's own check compares lengths only. */
-const digestLength = 32;
+/**
+ * A cache file holds the bundle it was made from (its length, then its bytes) before V8's data:
+ * V8's own check compares lengths only, and comparing the bytes costs far less than loading a hash.
+ */
+const lengthBytes = 4;
 
 export type BundleLoader = {
 	/** The exports of `name` in the directory, compiled and run once per process, as `require` would. */
@@ -27,36 +29,44 @@ function bundleName(id: string): string | undefined {
 }
 
 /** The V8 data of the cache beside a bundle, when there is one and it was made from these very bytes. */
-function cacheFor(file: string, digest: Buffer): Buffer | undefined {
+function cacheFor(file: string, bytes: Buffer): Buffer | undefined {
 	let cache: Buffer;
 	try {
 		cache = fs.readFileSync(`${file}.cache`);
 	} catch {
 		return undefined;
 	}
-	return cache.length > digestLength && digest.equals(cache.subarray(0, digestLength)) ? cache.subarray(digestLength) : undefined;
+	if (cache.length <= lengthBytes || cache.readUInt32LE(0) !== bytes.length) return undefined;
+	const dataStart = lengthBytes + bytes.length;
+	return cache.length > dataStart && bytes.equals(cache.subarray(lengthBytes, dataStart)) ? cache.subarray(dataStart) : undefined;
+}
+
+/** A cache file's contents: the bundle's length and bytes, then V8's data for it. */
+function cacheFile(bytes: Buffer, data: Buffer): Buffer {
+	const length = Buffer.alloc(lengthBytes);
+	length.writeUInt32LE(bytes.length);
+	return Buffer.concat([length, bytes, data]);
 }
 
 /**
  * Loads the CommonJS bundles of `directory`. Each is compiled with the code cache the build made
  * for it (`<bundle>.cache`): V8 then takes the bytecode of every function the build's run of the
  * commands and the explorer compiled, instead of parsing and compiling them again at each start.
- * A cache is used only for the bundle bytes it was made from (their SHA-256 heads the file), and
+ * A cache is used only for the bundle bytes it was made from (the file holds a copy to compare), and
  * V8 takes it only from the same V8 with the same flags; otherwise, or when the file is missing or
  * unreadable, the bundle is compiled from its text as usual. Nothing is written at run time.
  */
 export function bundleLoader(directory: string): BundleLoader {
 	const loaded = new Map<string, {exports: unknown}>();
-	const compiled: Array<{file: string; digest: Buffer; script: vm.Script}> = [];
+	const compiled: Array<{file: string; bytes: Buffer; script: vm.Script}> = [];
 
 	const load = (name: string): unknown => {
 		const known = loaded.get(name);
 		if (known) return known.exports;
 		const file = path.join(directory, name);
 		const bytes = fs.readFileSync(file);
-		const digest = createHash('sha256').update(bytes).digest();
-		const script = new vm.Script(wrapperStart + bytes.toString('utf8') + wrapperEnd, {filename: file, cachedData: cacheFor(file, digest)});
-		compiled.push({file, digest, script});
+		const script = new vm.Script(wrapperStart + bytes.toString('utf8') + wrapperEnd, {filename: file, cachedData: cacheFor(file, bytes)});
+		compiled.push({file, bytes, script});
 		const module = {exports: {} as unknown};
 		// Registered before it runs, as Node does, so a bundle asked for again while loading gets its exports so far.
 		loaded.set(name, module);
@@ -82,9 +92,9 @@ export function bundleLoader(directory: string): BundleLoader {
 	return {
 		load,
 		writeCaches() {
-			for (const {file, digest, script} of compiled) {
+			for (const {file, bytes, script} of compiled) {
 				const temporary = `${file}.cache.${process.pid}.tmp`;
-				fs.writeFileSync(temporary, Buffer.concat([digest, script.createCachedData()]));
+				fs.writeFileSync(temporary, cacheFile(bytes, script.createCachedData()));
 				fs.renameSync(temporary, `${file}.cache`);
 			}
 		},
