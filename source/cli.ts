@@ -22,7 +22,8 @@ const confirm =
 			}
 		: undefined;
 
-export {runCli} from './commands.js';
+// What the build's run of the commands calls (see train-code-cache.ts).
+export {runCli};
 
 /** Runs the command line; React and Ink are loaded only when the explorer opens, so every scriptable command stays without them. */
 async function run(): Promise<void> {
