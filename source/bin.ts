@@ -3,8 +3,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {bundleLoader} from './code-cache.js';
-import {exitCodes} from './errors.js';
-import {sanitize} from './model/text.js';
+import {describeError, exitCodes} from './errors.js';
 
 // The command line lives in main.js beside this file, compiled with its code cache (see code-cache.ts).
 try {
@@ -12,6 +11,6 @@ try {
 	void cli.main();
 } catch (error) {
 	// A build that cannot load is a fault in quarterdeck, reported as main.js reports its own.
-	process.stderr.write(`quarterdeck: internal error: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+	process.stderr.write(`quarterdeck: internal error: ${describeError(error)}\n`);
 	process.exitCode = exitCodes.internal;
 }

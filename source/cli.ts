@@ -1,8 +1,7 @@
 import process from 'node:process';
 import {isatty} from 'node:tty';
 import {runCli} from './commands.js';
-import {exitCodes} from './errors.js';
-import {sanitize} from './model/text.js';
+import {describeError, exitCodes} from './errors.js';
 import {prepareInteractive} from './terminal-env.js';
 
 /**
@@ -55,7 +54,7 @@ export async function main(): Promise<void> {
 	try {
 		await run();
 	} catch (error) {
-		process.stderr.write(`quarterdeck: internal error: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+		process.stderr.write(`quarterdeck: internal error: ${describeError(error)}\n`);
 		process.exitCode = exitCodes.internal;
 	}
 }

@@ -3,7 +3,7 @@ import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import {loadStore, storeJsonSchema} from './data/store.js';
-import {exitCodes, isQuarterdeckError, UsageError} from './errors.js';
+import {describeError, exitCodes, isQuarterdeckError, UsageError} from './errors.js';
 import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
@@ -365,8 +365,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 			if (debug && error.stack) io.stderr.write(`${error.stack.split('\n').map(line => sanitize(line)).join('\n')}\n`);
 			return {exitCode: error.exitCode};
 		}
-		const message = error instanceof Error ? error.message : String(error);
-		io.stderr.write(`quarterdeck: internal error: ${sanitize(message)}${debug ? '' : ' (run with --debug for details)'}\n`);
+		io.stderr.write(`quarterdeck: internal error: ${describeError(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
 		if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack.split('\n').map(line => sanitize(line)).join('\n')}\n`);
 		return {exitCode: exitCodes.internal};
 	}

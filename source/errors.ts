@@ -1,3 +1,5 @@
+import {sanitize} from './model/text.js';
+
 /** Exit codes, one per kind of failure; documented in `--help` and the README. */
 export const exitCodes = {
 	ok: 0,
@@ -49,4 +51,9 @@ export class DataError extends QuarterdeckError {
 	constructor(message: string) {
 		super(message, exitCodes.data);
 	}
+}
+
+/** What went wrong, as one line of printable text: an error's message, or whatever was thrown. */
+export function describeError(error: unknown): string {
+	return sanitize(error instanceof Error ? error.message : String(error));
 }

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import process from 'node:process';
 import tty from 'node:tty';
 import type {ExploreRequest} from './commands.js';
-import {exitCodes} from './errors.js';
-import {sanitize} from './model/text.js';
+import {describeError, exitCodes} from './errors.js';
 import {runExplorer} from './ui/run.js';
 
 // The explorer on any pair of terminal streams: the build drives it so to make this bundle's code cache.
@@ -37,7 +36,7 @@ export async function runLocal(request: ExploreRequest): Promise<number> {
 		await explorer.done;
 		return exitCodes.ok;
 	} catch (error) {
-		process.stderr.write(`quarterdeck: the explorer stopped: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+		process.stderr.write(`quarterdeck: the explorer stopped: ${describeError(error)}\n`);
 		return exitCodes.internal;
 	} finally {
 		for (const signal of signals) process.off(signal, stop);

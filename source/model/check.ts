@@ -1,5 +1,5 @@
 import type {MetricRef, Relation, Unit} from '../data/schema.js';
-import {chooseFigure, figureById, seriesFigures, seriesByPeriod, seriesGroups, seriesId, type Dataset} from './dataset.js';
+import {chooseFigure, figureById, seriesFigures, seriesByPeriod, seriesGroups, seriesId, type Dataset, type SeriesKey} from './dataset.js';
 import type {ResolvedFigure} from './derive.js';
 import {formatValue} from './format.js';
 import {comparePeriods, daysInPeriod, quarterOrdinal} from './period.js';
@@ -120,7 +120,7 @@ function withinHedge(qualifier: string | null, stated: number, actual: number, o
 const show = (value: number, unit: Unit) => formatValue(Math.round(value * 1000) / 1000, unit);
 
 /** All figures (every measure) of one series in one period, in store order. */
-function figuresAt(dataset: Dataset, key: {metric: string; segment?: string | undefined; sites?: readonly string[] | undefined; measure?: ResolvedFigure['measure']; compareTo?: string | undefined}, period: string): readonly ResolvedFigure[] {
+function figuresAt(dataset: Dataset, key: SeriesKey, period: string): readonly ResolvedFigure[] {
 	return seriesFigures(dataset, seriesId(key), period) ?? [];
 }
 

@@ -15,7 +15,6 @@ export function sanitize(text: string): string {
 // Every escape sequence starts with a control character, so text without one is already safe.
 const anyControl = /[\u0000-\u001F\u007F-\u009F]/;
 
-/** Values known to hold no control character anywhere inside: {@link sanitizeDeep} returns them as they are. */
 /**
  * Values known to hold no control character. One set for the process, found under a global symbol:
  * the commands and the explorer are bundled apart, and a store the commands read and marked is the

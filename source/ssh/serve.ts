@@ -1,6 +1,6 @@
 import process from 'node:process';
 import type {Flags} from '../commands.js';
-import {exitCodes, isQuarterdeckError} from '../errors.js';
+import {describeError, exitCodes, isQuarterdeckError} from '../errors.js';
 import type {Dataset} from '../model/dataset.js';
 import {sanitize} from '../model/text.js';
 import {readAuthorizedKeys, type AuthorizedKeys} from './authorized-keys.js';
@@ -26,7 +26,7 @@ export async function serve(request: ServeRequest, io: ServeIo): Promise<number>
 			io.stderr.write(`quarterdeck: ${sanitize(error.message)}\n`);
 			return error.exitCode;
 		}
-		io.stderr.write(`quarterdeck: internal error: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+		io.stderr.write(`quarterdeck: internal error: ${describeError(error)}\n`);
 		return exitCodes.internal;
 	};
 
