@@ -100,6 +100,23 @@ describe('code caches', () => {
 		expect(otherFlags).toMatchObject({code: 0, stdout: expected, stderr: ''});
 	});
 
+	it('a build whose main.js cannot load says so in one line of printable text, exit 1', () => {
+		const broken = copyOfBuild();
+		writeFileSync(path.join(broken, 'main.js'), 'throw new Error("bad \\u001b[31mbuild\\nline");');
+		const run = runWithLog(broken, ['quarters']);
+		expect(run).toMatchObject({code: 1, stdout: '', stderr: 'quarterdeck: internal error: bad build line\n'});
+	});
+
+	it('every bundle is strict code, as the ES modules it is built from', () => {
+		const bundles = spawnSync('ls', [dist], {encoding: 'utf8'}).stdout.trim().split('\n').filter(file => file.endsWith('.js'));
+		expect(bundles.length).toBeGreaterThan(1);
+		for (const bundle of bundles) {
+			const lines = readFileSync(path.join(dist, bundle), 'utf8').split('\n');
+			// A directive counts only before any other statement; a #! line is not one.
+			expect(lines[lines[0]!.startsWith('#!') ? 1 : 0], bundle).toBe("'use strict';");
+		}
+	});
+
 	it('the build leaves a cache beside every bundle, and nothing of the run that made them', () => {
 		const files = spawnSync('ls', [dist], {encoding: 'utf8'}).stdout.trim().split('\n');
 		const bundles = files.filter(file => file.endsWith('.js') && file !== 'cli.js');
