@@ -243,6 +243,19 @@ export function tokenize(`,
 		file: new RegExp(`^${escapeRegExp(stringWidthFile)}$`),
 		edits: [['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[${oneColumn}]*$/.test(string)) {`]],
 	},
+	{
+		// string-width makes its emoji and spacing-mark expressions when it loads: V8 builds the
+		// Unicode sets of \p{RGI_Emoji} and \p{Spacing_Mark} there, about 30 ms before the first
+		// frame. Each is now made the first time a text outside the characters above is measured.
+		name: 'string-width expressions on first use',
+		file: new RegExp(`^${escapeRegExp(stringWidthFile)}$`),
+		edits: [
+			['const spacingMarkRegex = /\\p{Spacing_Mark}/v;', 'let spacingMarkRegex;'],
+			['spacingMarkRegex.test(character)', '(spacingMarkRegex ??= /\\p{Spacing_Mark}/v).test(character)'],
+			['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmojiRegex;'],
+			['rgiEmojiRegex.test(segment)', '(rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment)'],
+		],
+	},
 ];
 
 function escapeRegExp(text) {

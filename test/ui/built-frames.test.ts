@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {endOfFrame, PtySession} from '../../source/bench/pty.js';
 import {loadStore} from '../../source/data/store.js';
@@ -5,7 +7,7 @@ import {createDataset} from '../../source/model/dataset.js';
 import {yearEarlier} from '../../source/model/period.js';
 import {createTtyStreams} from '../../source/ssh/tty-streams.js';
 import {runExplorer, type Explorer} from '../../source/ui/run.js';
-import {bundledStore, cli, otherStore} from '../helpers.js';
+import {bundledStore, cli, otherStore, readJson, root, tempDirectory, writeStoreText} from '../helpers.js';
 
 // The bundle patches Ink and its tokenizer for speed (source/build.mjs). Whatever they change, the
 // bytes of every frame must stay those of the unpatched code, which is what the tests import.
@@ -74,14 +76,31 @@ afterEach(async () => {
 	session = undefined;
 });
 
+/**
+ * The other company with names only grapheme segmentation measures right: an emoji with a skin
+ * tone, a keycap, wide CJK, a Devanagari spacing mark and a combining accent. The patched width
+ * code counts plain lines by length and makes its Unicode expressions on first use; these take
+ * the other road.
+ */
+function wideTextStore(): string {
+	const store = readJson(otherStore);
+	store.segments[0].name = 'Hardware 👍🏽 1\u20E3';
+	store.sites[0].name = '東京 Plant';
+	store.sites[0].location = 'किताब, Cafe\u0301';
+	return writeStoreText(JSON.stringify(store), 'wide-text.json');
+}
+
 describe('the built explorer draws what the unpatched code draws', () => {
-	for (const [name, store] of [
-		['bundled store', bundledStore],
-		['other company', otherStore],
+	// Each store with some of its text that the keys bring on screen.
+	for (const [name, store, shown] of [
+		['bundled store', () => bundledStore, ['Blood products', 'HemaCare Corporation']],
+		['other company', () => otherStore, ['Northwind Widgets']],
+		['names of wide and joined characters', wideTextStore, ['Hardware 👍🏽 1\u20E3', '東京 Plant', 'किताब, Cafe\u0301']],
 	] as const) {
 		it(`${name}: every frame, byte for byte, in colour`, async () => {
+			const file = store();
 			// The unpatched code first, in this process: which keys draw a frame, and what.
-			const dataset = createDataset(await loadStore(store, {forTerminal: true}));
+			const dataset = createDataset(await loadStore(file, {forTerminal: true}));
 			let written = '';
 			const streams = createTtyStreams({size, env: {TERM: 'xterm-256color'}, sink: text => (written += text)});
 			// As the CLI opens: the latest quarter, against a year before it when the store has that one.
@@ -99,7 +118,7 @@ describe('the built explorer draws what the unpatched code draws', () => {
 			});
 			const direct = await framesOf({output: () => written, press: key => streams.stdin.receive(Buffer.from(key))});
 
-			session = new PtySession([process.execPath, cli, '--db', store], {
+			session = new PtySession([process.execPath, cli, '--db', file], {
 				...size,
 				env: {...process.env, TERM: 'xterm-256color', NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined},
 			});
@@ -108,7 +127,41 @@ describe('the built explorer draws what the unpatched code draws', () => {
 
 			expect(built.length).toBe(keys.length + 1);
 			expect(built.join('')).toContain('\u001B[3');
+			for (const text of shown) expect(direct.join('')).toContain(text);
 			for (const [index, frame] of built.entries()) expect(frame, `after key ${index} (${JSON.stringify(keys[index - 1])})`).toBe(direct[index]);
 		}, 60_000);
 	}
+});
+
+describe('the built explorer makes its costly Unicode tables only for text that needs them', () => {
+	const recorder = path.join(root, 'test', 'fixtures', 'record-unicode-tables.cjs');
+	// The ones that took tens of milliseconds before a first frame: ICU's break rules and V8's sets of
+	// emoji and spacing marks. Smaller expressions (meow's, for one) are made on every start.
+	const costly = /^(Intl\.Segmenter|RegExp .*\\p\{(RGI_Emoji|Spacing_Mark)\})/;
+
+	/** The costly tables the explorer on `file` made (see the fixture) up to its first frame and a quit. */
+	async function tablesMade(file: string): Promise<string[]> {
+		const log = path.join(tempDirectory(), 'unicode.log');
+		session = new PtySession([process.execPath, '--require', recorder, cli, '--db', file], {
+			...size,
+			env: {...process.env, QUARTERDECK_UNICODE_LOG: log, NO_COLOR: '1', CI: undefined},
+		});
+		await session.waitForFrame(0, frame => frame.includes('q quit'), 10_000, 'the first frame');
+		expect(await session.close('q')).toBe(0);
+		session = undefined;
+		const made = readFileSync(log, 'utf8').trim().split('\n');
+		// The recorder ran: meow's expressions are made on every start.
+		expect(made.length).toBeGreaterThan(0);
+		return made.filter(line => costly.test(line));
+	}
+
+	it('none for a store of plain text, up to its first frame', async () => {
+		expect(await tablesMade(bundledStore)).toEqual([]);
+	}, 30_000);
+
+	it('a segmenter and the emoji expression once a name needs them', async () => {
+		const made = await tablesMade(wideTextStore());
+		expect(made).toContain('Intl.Segmenter');
+		expect(made).toContain('RegExp ^\\p{RGI_Emoji}$');
+	}, 30_000);
 });
