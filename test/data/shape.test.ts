@@ -34,6 +34,9 @@ describe('compileShape', () => {
 		[{items: {type: 'number'}}, [1, 2], [1, 'x']],
 		[{anyOf: [{type: 'string'}, {type: 'number'}]}, 1, true],
 		[{oneOf: [{minimum: 0}, {maximum: 10}]}, -1, 5],
+		// A union is one keyword among others: those after it are checked too.
+		[{anyOf: [{type: 'string'}, {type: 'number'}], minimum: 5}, 6, 1],
+		[{oneOf: [{type: 'string'}, {type: 'number'}], maximum: 5}, 4, 6],
 		[{properties: {a: {type: 'number'}}, additionalProperties: false}, {a: 1}, {b: 1}],
 		[{properties: {a: {type: 'number'}}, required: ['a']}, {a: 1}, {}],
 		[{propertyNames: {pattern: '^x'}, additionalProperties: {type: 'string'}}, {xa: 'v'}, {ya: 'v'}],
