@@ -110,8 +110,10 @@ async function main(argv: readonly string[]): Promise<number> {
 			{name: 'quarters --json', argv: [node, cli, 'quarters', '--json', '--db', store.file]},
 			{name: 'diff A B --json', argv: [node, cli, 'diff', facts.diffA, facts.diffB, '--json', '--db', store.file]},
 		];
-		const timed = timeInterleaved([baseline, ...commands], store.scriptRuns, env);
+		const floor: Command = {name: 'read + JSON.parse', argv: [node, '-e', "JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'))", store.file]};
+		const timed = timeInterleaved([baseline, floor, ...commands], store.scriptRuns, env);
 		const baselineTime = summarize(timed.get(baseline.name)!);
+		const floorTime = summarize(timed.get(floor.name)!);
 		const rssRuns = quick ? 1 : 3;
 		const result: StoreResult = {
 			name: store.name,
@@ -124,6 +126,7 @@ async function main(argv: readonly string[]): Promise<number> {
 			load,
 			scriptable: {
 				baseline: baselineTime,
+				floor: {time: floorTime, ratio: round(floorTime.median / baselineTime.median)},
 				baselineRssMb: round(median(peakRss(baseline, rssRuns, env))),
 				commands: commands.map(command => {
 					const time = summarize(timed.get(command.name)!);
@@ -187,6 +190,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		machine: {cpus: os.availableParallelism(), cpuModel: cpuModel(), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: {start: loadStart.map(value => round(value)), end: os.loadavg().map(value => round(value))}, cpuSteal: percent(stealShare(cpuStart, readCpuTimes()))},
 		method: {
 			scriptable: 'wall time of each command run to the end with stdout piped, median of interleaved runs against `node -e 0` in the same run',
+			floor: 'bare node reading the store with readFileSync and parsing it with JSON.parse, interleaved with the commands: the least a command that reads the store can cost',
 			firstFrame: `spawn of \`script -qfec "stty cols ${terminalSize.columns} rows ${terminalSize.rows}; exec CMD" /dev/null\` to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame holding the footer "${footerMark}"; baseline: the same wrapper running node -e 'console.log(1)', to its line`,
 			keystrokes: `a key written to the pty to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame after it, checked to show what the key does (the new tab, the quarter, a moved › marker, the diff's quarter B); the first key 200 ms after the first frame (on the large store the tie-out checks may still be running then, a slice at a time), each next key 25-35 ms after the previous frame`,
 			load: 'fresh process per run: readFile + JSON.parse, acceptStore (shape against the JSON Schema, references, derived figures), createDataset; medians',

@@ -31,6 +31,11 @@ export type StoreResult = {
 	load: {read: number; validate: number; index: number};
 	scriptable: {
 		baseline: Summary;
+		/**
+		 * Bare Node reading the store and parsing its JSON, with no checking and no output: the least
+		 * any command that reads the store can cost. Not a target; it shows what is left of one.
+		 */
+		floor: {time: Summary; ratio: number};
 		commands: Array<{name: string; argv: string[]; time: Summary; ratio: number; rssMb: number}>;
 		baselineRssMb: number;
 	};
@@ -63,6 +68,7 @@ export function formatTable(result: BenchResult): string {
 		row('Validate (schema, references, derived figures)', store => ms(store.load.validate)),
 		row('Index (createDataset)', store => ms(store.load.index)),
 		row('`node -e 0` (baseline)', store => ms(store.scriptable.baseline.median)),
+		row('Floor: bare `node` reading + JSON.parse of the store, × baseline', store => `${ms(store.scriptable.floor.time.median)} (${times(store.scriptable.floor.ratio)})`),
 	];
 	for (const [index] of stores[0]!.scriptable.commands.entries()) {
 		lines.push(
