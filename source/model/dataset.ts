@@ -220,12 +220,9 @@ function rankFigures(dataset: Dataset, figures: readonly ResolvedFigure[]): read
 		.map(({figure}) => figure);
 }
 
-/**
- * The figure {@link readValue} would read a series' value from, without building the reading. The
- * series is a key or, for a caller reading one series across many periods, its {@link seriesId}.
- */
-export function chooseFigure(dataset: Dataset, key: SeriesKey | string, period: string): ResolvedFigure | undefined {
-	return chooseAmong(dataset, seriesFigures(dataset, typeof key === 'string' ? key : seriesId(key), period));
+/** The figure {@link readValue} would read a series' value from, without building the reading. */
+export function chooseFigure(dataset: Dataset, key: SeriesKey, period: string): ResolvedFigure | undefined {
+	return chooseAmong(dataset, seriesFigures(dataset, seriesId(key), period));
 }
 
 /** The figure a reading of these figures (one series, one period) takes its value from. */
@@ -271,8 +268,9 @@ function lazyIndex<T>(build: (dataset: Dataset) => T): (dataset: Dataset) => T {
 }
 
 /**
- * Like {@link lazyByKey}, for something built in steps: `get` builds it at once, `steps` a step at
- * a time for a caller that runs a few milliseconds at a time; either way it is built once and kept.
+ * Something made per key of a dataset (a metric, a site, a series), built in steps: `get` builds it
+ * at once, `steps` a step at a time for a caller that runs a few milliseconds at a time. Either way
+ * it is built the first time it is asked for, and kept as long as the dataset.
  */
 function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<void, T, void>): {
 	get: (dataset: Dataset, key: string) => T;
@@ -292,6 +290,9 @@ function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<v
 	}
 	return {
 		get(dataset, key) {
+			// What is built already is read without starting a run of the steps.
+			const known = built(dataset).get(key);
+			if (known !== undefined) return known;
 			const run = steps(dataset, key);
 			for (;;) {
 				const step = run.next();
@@ -302,21 +303,11 @@ function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<v
 	};
 }
 
-/**
- * Like {@link lazyIndex}, for something made per key of a dataset (a metric, a site, a series):
- * each is built the first time it is asked for, and kept as long as the dataset.
- */
+/** Like {@link lazyStepsByKey}, for something built in one go. */
 export function lazyByKey<T>(build: (dataset: Dataset, key: string) => T): (dataset: Dataset, key: string) => T {
-	const built = lazyIndex(() => new Map<string, T>());
-	return (dataset, key) => {
-		const known = built(dataset);
-		let value = known.get(key);
-		if (value === undefined) {
-			value = build(dataset, key);
-			known.set(key, value);
-		}
-		return value;
-	};
+	return lazyStepsByKey(function* (dataset, key) {
+		return build(dataset, key);
+	}).get;
 }
 
 /** Where each period's figures are in the store, ascending. */
