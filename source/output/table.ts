@@ -17,6 +17,22 @@ import type {
 /** up and down also carry ▲/▼ in their text; colour only repeats what the text says. */
 export type Tone = 'up' | 'down' | 'muted' | 'warn' | 'strong';
 
+/** The escapes that open and close each tone: the ones Ink's <Text> writes for the same props. */
+const toneEscapes: Record<Tone, [string, string]> = {
+	up: ['\u001B[32m', '\u001B[39m'],
+	down: ['\u001B[31m', '\u001B[39m'],
+	muted: ['\u001B[2m', '\u001B[22m'],
+	warn: ['\u001B[33m', '\u001B[39m'],
+	strong: ['\u001B[1m', '\u001B[22m'],
+};
+
+/** One line of text in a tone; as it is without colour, without a tone, or when empty. */
+export function paint(line: string, tone: Tone | undefined, color: boolean): string {
+	if (!color || !tone || line === '') return line;
+	const [open, close] = toneEscapes[tone];
+	return `${open}${line}${close}`;
+}
+
 /** text: what a person reads; value: what a script gets (numbers in base units). */
 export type Cell = {text: string; value: string | number | null; tone?: Tone | undefined};
 

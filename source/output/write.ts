@@ -1,26 +1,12 @@
 import {sanitize} from '../model/text.js';
 import type {Report} from '../model/reports.js';
 import {drawCheck} from './check-text.js';
-import {toTable, type Cell, type Table, type Tone} from './table.js';
+import {paint, toTable, type Cell, type Table, type Tone} from './table.js';
 
 /** How a report is written: a drawn table for a terminal, or one of the machine formats. */
 export type OutputMode = 'table' | 'tsv' | 'csv' | 'json';
 
 export type WriteOptions = {mode: OutputMode; color: boolean; width: number; pretty: boolean};
-
-const tones: Record<Tone, [string, string]> = {
-	up: ['\u001B[32m', '\u001B[39m'],
-	down: ['\u001B[31m', '\u001B[39m'],
-	muted: ['\u001B[2m', '\u001B[22m'],
-	warn: ['\u001B[33m', '\u001B[39m'],
-	strong: ['\u001B[1m', '\u001B[22m'],
-};
-
-function paint(textValue: string, tone: Tone | undefined, color: boolean): string {
-	if (!color || !tone || textValue === '') return textValue;
-	const [open, close] = tones[tone];
-	return `${open}${textValue}${close}`;
-}
 
 /** Draws a table with aligned columns; the widest left-aligned column gives way to fit `width`. */
 export function drawTable(table: Table, color: boolean, width: number): string {

@@ -1,6 +1,6 @@
-import chalk, {type ForegroundColorName} from 'chalk';
+import type {ForegroundColorName} from 'chalk';
 import {createContext, useContext} from 'react';
-import type {Tone} from '../output/table.js';
+import {paint, type Tone} from '../output/table.js';
 
 /** Whether this session draws in colour; set once per render by run(). */
 export const ColorContext = createContext(true);
@@ -15,15 +15,6 @@ const palette: Record<Tone, ToneStyle> = {
 	strong: {bold: true},
 };
 
-/** The text as Ink's <Text> styles it with these props: dim, then colour, then bold. */
-function paintAs(style: ToneStyle, text: string): string {
-	let styled = text;
-	if (style.dimColor) styled = chalk.dim(styled);
-	if (style.color) styled = chalk[style.color](styled);
-	if (style.bold) styled = chalk.bold(styled);
-	return styled;
-}
-
 /** Text props for a tone: colour only where the session has it; the words carry the meaning. */
 export function useTone(): (tone: Tone | undefined) => ToneStyle {
 	const color = useContext(ColorContext);
@@ -36,5 +27,5 @@ export function useTone(): (tone: Tone | undefined) => ToneStyle {
  */
 export function usePaint(): (text: string, tone: Tone | undefined) => string {
 	const color = useContext(ColorContext);
-	return (text, tone) => (color && tone ? paintAs(palette[tone], text) : text);
+	return (text, tone) => paint(text, tone, color);
 }
