@@ -5,7 +5,7 @@ import type {Dataset} from '../model/dataset.js';
 import Footer from './components/footer.js';
 import Header from './components/header.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import type {PaneId} from './keymap.js';
+import {unboundKey, type PaneId} from './keymap.js';
 import {fit} from './layout.js';
 import BalancePane from './panes/balance-pane.js';
 import CentersPane from './panes/centers-pane.js';
@@ -40,12 +40,10 @@ function paneBody(state: State, screen: Screen, width: number, height: number): 
 /** Panes this process has drawn, on screen or off: their code is warm. */
 const drawnPanes = new Set<PaneId>();
 
-/**
- * A key no binding uses (F12), passed through Ink's input handling once per process before anyone
- * types: reading the first key otherwise compiles Ink's key patterns, some 5 ms of the first press.
- */
-const unboundKey = '\u001B[24~';
+/** Whether Ink's reading of keys has run once in this process (see {@link unboundKey}). */
 let inputWarm = false;
+/** True while the warm-up key goes through Ink: it is no one's key press. */
+let warmingInput = false;
 
 /**
  * The steps that make the explorer ready for its first keys: Ink's reading of keys, once per
@@ -57,7 +55,13 @@ function warmSteps(screens: (state: State) => Screen, state: State, width: numbe
 	const input = () => {
 		if (inputWarm) return;
 		inputWarm = true;
-		inputs?.emit('input', unboundKey);
+		// Ink's internal input emitter: what its stdin handler feeds each chunk of input to.
+		warmingInput = true;
+		try {
+			inputs?.emit('input', unboundKey);
+		} finally {
+			warmingInput = false;
+		}
 	};
 	const panes = paneOrder
 		.filter(pane => pane !== state.pane)
@@ -106,6 +110,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	const bodyHeight = Math.max(1, height - chromeLines);
 
 	useInput((input, key) => {
+		if (warmingInput) return;
 		noteInput();
 		const next = applyInput(dataset, screens, latest.current, input, key, bodyHeight);
 		if (next !== latest.current) {

@@ -162,6 +162,12 @@ function matches(spec: KeySpec, input: string, key: KeyState): boolean {
 	return spec.input === input;
 }
 
+/**
+ * F12, a key no binding uses in any context: the explorer passes it through Ink's reading of keys
+ * once before anyone types, so that the first real key does not pay for compiling Ink's key patterns.
+ */
+export const unboundKey = '\u001B[24~';
+
 /** The command a key means in a context, or undefined when the table has none. */
 export function resolveKey(input: string, key: KeyState, context: Context): Command | undefined {
 	// In the filter line every plain character is text, so only named keys and Ctrl-C act.

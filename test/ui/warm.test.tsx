@@ -3,6 +3,7 @@ import {describe, expect, it, vi} from 'vitest';
 import {loadStore} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import App from '../../source/ui/app.js';
+import {unboundKey} from '../../source/ui/keymap.js';
 import * as paneRows from '../../source/ui/pane-rows.js';
 import {bundledStore} from '../helpers.js';
 
@@ -58,7 +59,7 @@ describe('after the first frame', () => {
 				}
 				const before = instance.lastFrame();
 				const drawn = instance.frames.length;
-				instance.stdin.write('\u001B[24~');
+				instance.stdin.write(unboundKey);
 				await settle();
 				expect(instance.lastFrame()).toBe(before);
 				expect(instance.frames.length).toBe(drawn);
