@@ -19,7 +19,10 @@ const lengthBytes = 4;
 export type BundleLoader = {
 	/** The exports of `name` in the directory, compiled and run once per process, as `require` would. */
 	load: (name: string) => unknown;
-	/** Writes each loaded bundle's code cache (`<bundle>.cache`) as it stands, through a temporary file and a rename. */
+	/**
+	 * Writes each loaded bundle's code cache (`<bundle>.cache`) as it stands, through a temporary file
+	 * and a rename. Only a loader made for making caches has them to write.
+	 */
 	writeCaches: () => void;
 };
 
@@ -54,9 +57,10 @@ function cacheFile(bytes: Buffer, data: Buffer): Buffer {
  * commands and the explorer compiled, instead of parsing and compiling them again at each start.
  * A cache is used only for the bundle bytes it was made from (the file holds a copy to compare), and
  * V8 takes it only from the same V8 with the same flags; otherwise, or when the file is missing or
- * unreadable, the bundle is compiled from its text as usual. Nothing is written at run time.
+ * unreadable, the bundle is compiled from its text as usual. Nothing is written at run time: only a
+ * loader made with `makingCaches` (the build's) keeps each bundle's bytes and script to write them.
  */
-export function bundleLoader(directory: string): BundleLoader {
+export function bundleLoader(directory: string, {makingCaches = false}: {makingCaches?: boolean} = {}): BundleLoader {
 	const loaded = new Map<string, {exports: unknown}>();
 	const compiled: Array<{file: string; bytes: Buffer; script: vm.Script}> = [];
 
@@ -66,7 +70,7 @@ export function bundleLoader(directory: string): BundleLoader {
 		const file = path.join(directory, name);
 		const bytes = fs.readFileSync(file);
 		const script = new vm.Script(wrapperStart + bytes.toString('utf8') + wrapperEnd, {filename: file, cachedData: cacheFor(file, bytes)});
-		compiled.push({file, bytes, script});
+		if (makingCaches) compiled.push({file, bytes, script});
 		const module = {exports: {} as unknown};
 		// Registered before it runs, as Node does, so a bundle asked for again while loading gets its exports so far.
 		loaded.set(name, module);
@@ -92,6 +96,7 @@ export function bundleLoader(directory: string): BundleLoader {
 	return {
 		load,
 		writeCaches() {
+			if (!makingCaches) throw new Error('bundleLoader: this loader was made to run bundles, not to make their caches');
 			for (const {file, bytes, script} of compiled) {
 				const temporary = `${file}.cache.${process.pid}.tmp`;
 				fs.writeFileSync(temporary, cacheFile(bytes, script.createCachedData()));

@@ -14,7 +14,7 @@ import {TtyInput, TtyOutput} from './ssh/tty-streams.js';
  * nothing: the tests do; its output goes nowhere.
  */
 async function train(directory: string): Promise<void> {
-	const loader = bundleLoader(directory);
+	const loader = bundleLoader(directory, {makingCaches: true});
 	const cli = loader.load('main.js') as {runCli: typeof runCli};
 	const sink = {write: () => true};
 	const io = {stdout: sink, stderr: sink, stdoutIsTTY: false, columns: 100, env: {}, cwd: directory};

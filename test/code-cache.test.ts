@@ -143,7 +143,7 @@ describe('bundleLoader', () => {
 		const directory = tempDirectory();
 		const text = 'exports.twice = value => value * 2;';
 		writeFileSync(path.join(directory, 'c.js'), text);
-		const loader = bundleLoader(directory);
+		const loader = bundleLoader(directory, {makingCaches: true});
 		expect((loader.load('c.js') as {twice: (value: number) => number}).twice(21)).toBe(42);
 		loader.writeCaches();
 		const cache = readFileSync(path.join(directory, 'c.js.cache'));
@@ -151,5 +151,14 @@ describe('bundleLoader', () => {
 		expect(cache.subarray(4, 4 + text.length).toString()).toBe(text);
 		expect(cache.length).toBeGreaterThan(4 + text.length);
 		expect(spawnSync('ls', [directory], {encoding: 'utf8'}).stdout.trim().split('\n')).toEqual(['c.js', 'c.js.cache']);
+	});
+
+	it('has no caches to write when made to run bundles, and writes no file', () => {
+		const directory = tempDirectory();
+		writeFileSync(path.join(directory, 'd.js'), 'exports.ok = true;');
+		const loader = bundleLoader(directory);
+		expect(loader.load('d.js')).toEqual({ok: true});
+		expect(() => loader.writeCaches()).toThrow('not to make their caches');
+		expect(spawnSync('ls', [directory], {encoding: 'utf8'}).stdout.trim().split('\n')).toEqual(['d.js']);
 	});
 });
