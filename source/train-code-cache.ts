@@ -4,7 +4,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import type {runCli} from './cli.js';
 import {bundleLoader} from './code-cache.js';
 import type {runExplorer} from './explore-local.js';
-import {TtyInput, TtyOutput} from './ssh/tty-streams.js';
+import {createTtyStreams} from './ssh/tty-streams.js';
 
 /**
  * Makes the code caches of the bundles in a build's directory (`node train-code-cache.js <dir>`):
@@ -36,8 +36,7 @@ async function train(directory: string): Promise<void> {
 	const opened = await cli.runCli(['explore'], {...io, stdoutIsTTY: true});
 	if (!('explore' in opened)) throw new Error('train-code-cache: the explorer did not open on the bundled store');
 	const explorer = loader.load('explore-local.js') as {runExplorer: typeof runExplorer};
-	const stdin = new TtyInput();
-	const stdout = new TtyOutput({size: {columns: 100, rows: 30}, env: {TERM: 'xterm-256color'}, sink: () => {}});
+	const {stdin, stdout} = createTtyStreams({size: {columns: 100, rows: 30}, env: {TERM: 'xterm-256color'}, sink: () => {}});
 	const session = explorer.runExplorer({...opened.explore, color: true, stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream});
 	await delay(300);
 	for (const key of ['j', 'j', '2', 'j', 'G', 'g', '3', ']', '[', '4', 'n', 'b', ']', '1', '\t', '/', 'b', '\r', '\u001B', '\r', '\u001B', '?', '\u001B', 'q']) {
