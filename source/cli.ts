@@ -1,7 +1,6 @@
 import process from 'node:process';
 import {isatty} from 'node:tty';
 import {runCli} from './commands.js';
-import {describeError, exitCodes} from './errors.js';
 import {prepareInteractive} from './terminal-env.js';
 
 /**
@@ -24,8 +23,12 @@ const confirm =
 // What the build's run of the commands calls (see train-code-cache.ts).
 export {runCli};
 
-/** Runs the command line; React and Ink are loaded only when the explorer opens, so every scriptable command stays without them. */
-async function run(): Promise<void> {
+/**
+ * The command line of this process: `dist/cli.js` calls it, and reports what it throws, a fault in
+ * quarterdeck, as an internal error. React and Ink are loaded only when the explorer opens, so every
+ * scriptable command stays without them.
+ */
+export async function main(): Promise<void> {
 	const result = await runCli(process.argv.slice(2), {
 		stdout: process.stdout,
 		stderr: process.stderr,
@@ -46,15 +49,5 @@ async function run(): Promise<void> {
 		process.exitCode = await runLocal(result.explore);
 	} else {
 		process.exitCode = result.exitCode;
-	}
-}
-
-/** The command line of this process: `dist/cli.js` calls it. runCli reports every failure it can foresee; anything else is a fault in quarterdeck. */
-export async function main(): Promise<void> {
-	try {
-		await run();
-	} catch (error) {
-		process.stderr.write(`quarterdeck: internal error: ${describeError(error)}\n`);
-		process.exitCode = exitCodes.internal;
 	}
 }

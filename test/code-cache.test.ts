@@ -100,11 +100,15 @@ describe('code caches', () => {
 		expect(otherFlags).toMatchObject({code: 0, stdout: expected, stderr: ''});
 	});
 
-	it('a build whose main.js cannot load says so in one line of printable text, exit 1', () => {
+	it('a main.js that cannot load, or fails as it runs, is an internal error: one line of printable text, exit 1', () => {
 		const broken = copyOfBuild();
 		writeFileSync(path.join(broken, 'main.js'), 'throw new Error("bad \\u001b[31mbuild\\nline");');
 		const run = runWithLog(broken, ['quarters']);
 		expect(run).toMatchObject({code: 1, stdout: '', stderr: 'quarterdeck: internal error: bad build line\n'});
+
+		writeFileSync(path.join(broken, 'main.js'), 'exports.main = async () => { throw new Error("bad \\u001b[31mrun\\nline"); };');
+		const failed = runWithLog(broken, ['quarters']);
+		expect(failed).toMatchObject({code: 1, stdout: '', stderr: 'quarterdeck: internal error: bad run line\n'});
 	});
 
 	it('every bundle is strict code, as the ES modules it is built from', () => {
