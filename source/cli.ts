@@ -1,14 +1,28 @@
+import fs from 'node:fs';
 import process from 'node:process';
-import {isatty} from 'node:tty';
 import {runCli} from './commands.js';
+import {fdWriter} from './output/fd-writer.js';
 import {prepareInteractive} from './terminal-env.js';
+
+/**
+ * Whether a descriptor is a terminal. A pipe or a file is told apart by its type alone: node:tty
+ * (which loads node:net) is loaded only for a character device, which a terminal is.
+ */
+function isTerminal(fd: number): boolean {
+	try {
+		if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+	} catch {
+		return false;
+	}
+	return process.getBuiltinModule('node:tty').isatty(fd);
+}
 
 /**
  * A yes/no question on the terminal, for commands that change a store; none when not on a terminal.
  * The descriptors are asked directly: `process.stdin` would open a stream no scriptable command reads.
  */
 const confirm =
-	isatty(0) && isatty(1)
+	isTerminal(1) && isTerminal(0)
 		? async (question: string) => {
 				const {createInterface} = await import('node:readline/promises');
 				const prompt = createInterface({input: process.stdin, output: process.stdout});
@@ -29,11 +43,14 @@ export {runCli};
  * scriptable command stays without them.
  */
 export async function main(): Promise<void> {
+	// Output to a pipe or a file goes straight to the descriptor; a terminal's is Node's stream.
+	// Node makes process.stderr when it is first read: only a message makes it.
+	const stdoutIsTTY = isTerminal(1);
 	const result = await runCli(process.argv.slice(2), {
-		stdout: process.stdout,
-		stderr: process.stderr,
-		stdoutIsTTY: Boolean(process.stdout.isTTY),
-		columns: process.stdout.columns || 100,
+		stdout: stdoutIsTTY ? process.stdout : fdWriter(1),
+		stderr: {write: text => process.stderr.write(text)},
+		stdoutIsTTY,
+		columns: (stdoutIsTTY && process.stdout.columns) || 100,
 		env: process.env,
 		cwd: process.cwd(),
 		confirm,

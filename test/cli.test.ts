@@ -1,7 +1,8 @@
 import {spawnSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {closeSync, openSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {generateStore} from '../source/bench/generate-store.js';
 import {bundledStore, cli, copyStore, digest, otherStore, readJson, root, runCli, tempDirectory, writeStoreText} from './helpers.js';
 
 const store = readJson(bundledStore);
@@ -286,5 +287,52 @@ describe('the scriptable path', () => {
 	it('the explorer bundle does hold them (so the check above can fail)', () => {
 		const bundles = spawnSync('grep', ['-l', 'useInput', '-r', '--include=*.js', path.join(root, 'dist')], {encoding: 'utf8'}).stdout.trim().split('\n');
 		expect(bundles.map(file => path.basename(file)).sort()).toEqual(['explore-local.js', 'serve.js']);
+	});
+});
+
+describe('output to a pipe or a file', () => {
+	it('ends quietly when the reader goes away: no stack trace, and the exit code of the command', () => {
+		const run = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" quarters | true', process.execPath, cli], {encoding: 'utf8'});
+		expect(run.stderr).toBe('');
+		expect(run.status).toBe(0);
+	});
+
+	it('waits on a pipe another program left non-blocking, and all of the output arrives', () => {
+		const store = path.join(tempDirectory(), 'store.json');
+		writeFileSync(store, JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
+		const args = ['centers', '--json', '--db', store];
+		const expected = runCli(args).stdout;
+		// More than a pipe holds (64 KiB): the writes meet a full pipe while the reader sleeps.
+		expect(expected.length).toBeGreaterThan(200_000);
+		const nonBlocking = 'fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV';
+		const run = spawnSync('bash', ['-c', 'perl -MFcntl -e "$0" "$@" | (sleep 0.5; cat)', nonBlocking, process.execPath, cli, ...args], {
+			encoding: 'utf8',
+			maxBuffer: 16 * 1024 * 1024,
+		});
+		expect(run.stderr).toBe('');
+		expect(run.stdout).toBe(expected);
+	});
+
+	it('is written without node:tty or node:net, which a terminal check of /dev/null does load', () => {
+		const builtinsOf = (stdout: 'pipe' | number) => {
+			const log = path.join(tempDirectory(), 'builtins.txt');
+			const result = spawnSync(process.execPath, ['--require', path.join(root, 'test/fixtures/record-builtins.cjs'), cli, 'quarters', '--json'], {
+				stdio: ['ignore', stdout, 'pipe'],
+				env: {...process.env, QUARTERDECK_BUILTINS_LOG: log},
+			});
+			expect(result.status).toBe(0);
+			return readFileSync(log, 'utf8').trim().split('\n');
+		};
+		const piped = builtinsOf('pipe');
+		expect(piped).toContain('fs');
+		expect(piped).not.toContain('tty');
+		expect(piped).not.toContain('net');
+		// /dev/null is a character device, as a terminal is: only asking the terminal driver tells them apart.
+		const devNull = openSync('/dev/null', 'w');
+		try {
+			expect(builtinsOf(devNull)).toContain('tty');
+		} finally {
+			closeSync(devNull);
+		}
 	});
 });
