@@ -44,11 +44,12 @@ export {runCli};
  */
 export async function main(): Promise<void> {
 	// Output to a pipe or a file goes straight to the descriptor; a terminal's is Node's stream.
-	// Node makes process.stderr when it is first read: only a message makes it.
+	// stderr is looked at only for a message.
 	const stdoutIsTTY = isTerminal(1);
+	let stderr: {write: (text: string) => unknown} | undefined;
 	const result = await runCli(process.argv.slice(2), {
 		stdout: stdoutIsTTY ? process.stdout : fdWriter(1),
-		stderr: {write: text => process.stderr.write(text)},
+		stderr: {write: text => (stderr ??= isTerminal(2) ? process.stderr : fdWriter(2)).write(text)},
 		stdoutIsTTY,
 		columns: (stdoutIsTTY && process.stdout.columns) || 100,
 		env: process.env,

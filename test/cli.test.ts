@@ -297,6 +297,12 @@ describe('output to a pipe or a file', () => {
 		expect(run.status).toBe(0);
 	});
 
+	it('keeps each exit code when the reader of the messages goes away', () => {
+		const exitOf = (args: string) => spawnSync('bash', ['-c', `set -o pipefail; "$0" "$1" ${args} 2>&1 | true`, process.execPath, cli]).status;
+		expect(exitOf('no-such-command')).toBe(2);
+		expect(exitOf('quarters --db /no/such/store.json')).toBe(3);
+	});
+
 	it('waits on a pipe another program left non-blocking, and all of the output arrives', () => {
 		const store = path.join(tempDirectory(), 'store.json');
 		writeFileSync(store, JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
