@@ -48,8 +48,15 @@ export async function main(): Promise<void> {
 	const stdoutIsTTY = isTerminal(1);
 	let stderr: {write: (text: string) => unknown} | undefined;
 	const result = await runCli(process.argv.slice(2), {
-		stdout: stdoutIsTTY ? process.stdout : fdWriter(1),
-		stderr: {write: text => (stderr ??= isTerminal(2) ? process.stderr : fdWriter(2)).write(text)},
+		stdout: stdoutIsTTY ? process.stdout : fdWriter(1, 'stdout'),
+		stderr: {
+			write(text) {
+				// A message that cannot be written has nowhere else to go; the exit code still tells.
+				try {
+					(stderr ??= isTerminal(2) ? process.stderr : fdWriter(2, 'stderr')).write(text);
+				} catch {}
+			},
+		},
 		stdoutIsTTY,
 		columns: (stdoutIsTTY && process.stdout.columns) || 100,
 		env: process.env,

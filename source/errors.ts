@@ -13,6 +13,8 @@ export const exitCodes = {
 	findings: 4,
 	/** `import` refused: a row conflicts with the store, or the write was declined. */
 	conflict: 5,
+	/** The output could not be written: a full disk, a device error. */
+	output: 6,
 } as const;
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
@@ -50,6 +52,12 @@ export class UsageError extends QuarterdeckError {
 export class DataError extends QuarterdeckError {
 	constructor(message: string) {
 		super(message, exitCodes.data);
+	}
+}
+
+export class OutputError extends QuarterdeckError {
+	constructor(message: string) {
+		super(message, exitCodes.output);
 	}
 }
 

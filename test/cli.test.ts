@@ -227,7 +227,7 @@ describe('help and version', () => {
 	it('--help lists commands, flags, exit codes and examples', () => {
 		const run = runCli(['--help']);
 		expect(run.code).toBe(0);
-		for (const text of ['quarters', 'segments', 'centers', 'balance', 'show <Q>', 'diff <A> <B>', 'schema', '--db', 'Exit codes', '3  data error', 'Examples']) {
+		for (const text of ['quarters', 'segments', 'centers', 'balance', 'show <Q>', 'diff <A> <B>', 'schema', '--db', 'Exit codes', '3  data error', '6  output error', 'Examples']) {
 			expect(run.stdout).toContain(text);
 		}
 	});
@@ -295,6 +295,23 @@ describe('output to a pipe or a file', () => {
 		const run = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" quarters | true', process.execPath, cli], {encoding: 'utf8'});
 		expect(run.stderr).toBe('');
 		expect(run.status).toBe(0);
+	});
+
+	it('a full disk is an output error: one line naming stdout, exit 6; a message that cannot be written keeps its code', () => {
+		const full = (args: string[], into: 1 | 2) => {
+			const device = openSync('/dev/full', 'w');
+			try {
+				return spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', into === 1 ? device : 'pipe', into === 2 ? device : 'pipe'], encoding: 'utf8'});
+			} finally {
+				closeSync(device);
+			}
+		};
+		const output = full(['quarters', '--json'], 1);
+		expect(output.stderr).toBe('quarterdeck: stdout: cannot be written (ENOSPC)\n');
+		expect(output.status).toBe(6);
+		const message = full(['no-such-command'], 2);
+		expect(message.stdout).toBe('');
+		expect(message.status).toBe(2);
 	});
 
 	it('keeps each exit code when the reader of the messages goes away', () => {

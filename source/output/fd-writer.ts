@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import {OutputError} from '../errors.js';
 
 /** Where a writer waits for a full pipe to drain: a few milliseconds at a time. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -8,9 +9,10 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * or a file. Node's stream for such a descriptor costs a few milliseconds to make (a pipe's is a
  * socket), and reports a reader that went away (`| head -1`) as an error event with a stack trace;
  * here a closed reader only ends the output, and the command finishes as it would have. A pipe
- * that is full for now is waited on.
+ * that is full for now is waited on. Any other failure (a full disk) is an {@link OutputError}
+ * naming the output (`name`, such as stdout) and the system's code.
  */
-export function fdWriter(fd: number): {write: (text: string) => boolean} {
+export function fdWriter(fd: number, name: string): {write: (text: string) => boolean} {
 	let closed = false;
 	return {
 		write(text) {
@@ -30,7 +32,8 @@ export function fdWriter(fd: number): {write: (text: string) => boolean} {
 						closed = true;
 						return false;
 					}
-					throw error;
+					closed = true;
+					throw new OutputError(`${name}: cannot be written (${code ?? (error as Error).message})`);
 				}
 			}
 			return true;
