@@ -4,6 +4,7 @@ import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {bundleLoader} from './code-cache.js';
 import {describeError, exitCodes} from './errors.js';
+import {messageWriter} from './output/stdio.js';
 
 // The command line lives in main.js beside this file, compiled with its code cache (see code-cache.ts).
 // The command line reports every failure it can foresee; anything else, a build that cannot load
@@ -14,6 +15,6 @@ Promise.resolve()
 		await cli.main();
 	})
 	.catch((error: unknown) => {
-		process.stderr.write(`quarterdeck: internal error: ${describeError(error)}\n`);
+		messageWriter.write(`quarterdeck: internal error: ${describeError(error)}\n`);
 		process.exitCode = exitCodes.internal;
 	});

@@ -1,28 +1,17 @@
-import fs from 'node:fs';
 import process from 'node:process';
 import {runCli} from './commands.js';
-import {fdWriter} from './output/fd-writer.js';
+import {fdWriter, isTerminal, messageWriter} from './output/stdio.js';
 import {prepareInteractive} from './terminal-env.js';
 
-/**
- * Whether a descriptor is a terminal. A pipe or a file is told apart by its type alone: node:tty
- * (which loads node:net) is loaded only for a character device, which a terminal is.
- */
-function isTerminal(fd: number): boolean {
-	try {
-		if (!fs.fstatSync(fd).isCharacterDevice()) return false;
-	} catch {
-		return false;
-	}
-	return process.getBuiltinModule('node:tty').isatty(fd);
-}
+/** Whether this process's output goes to a terminal. */
+const stdoutIsTTY = isTerminal(1);
 
 /**
  * A yes/no question on the terminal, for commands that change a store; none when not on a terminal.
  * The descriptors are asked directly: `process.stdin` would open a stream no scriptable command reads.
  */
 const confirm =
-	isTerminal(1) && isTerminal(0)
+	stdoutIsTTY && isTerminal(0)
 		? async (question: string) => {
 				const {createInterface} = await import('node:readline/promises');
 				const prompt = createInterface({input: process.stdin, output: process.stdout});
@@ -44,19 +33,9 @@ export {runCli};
  */
 export async function main(): Promise<void> {
 	// Output to a pipe or a file goes straight to the descriptor; a terminal's is Node's stream.
-	// stderr is looked at only for a message.
-	const stdoutIsTTY = isTerminal(1);
-	let stderr: {write: (text: string) => unknown} | undefined;
 	const result = await runCli(process.argv.slice(2), {
 		stdout: stdoutIsTTY ? process.stdout : fdWriter(1, 'stdout'),
-		stderr: {
-			write(text) {
-				// A message that cannot be written has nowhere else to go; the exit code still tells.
-				try {
-					(stderr ??= isTerminal(2) ? process.stderr : fdWriter(2, 'stderr')).write(text);
-				} catch {}
-			},
-		},
+		stderr: messageWriter,
 		stdoutIsTTY,
 		columns: (stdoutIsTTY && process.stdout.columns) || 100,
 		env: process.env,

@@ -110,7 +110,7 @@ export const helpText = `
        an import file that is malformed
     4  check found something at or above --fail-on
     5  import refused: a row conflicts with the store, or the write was declined
-    6  output error: stdout could not be written (a full disk, a device error)
+    6  output error: stdout, a pipe or a file, could not be written (a full disk)
 
   Examples
     $ quarterdeck quarters

@@ -3,6 +3,7 @@ import process from 'node:process';
 import tty from 'node:tty';
 import type {ExploreRequest} from './commands.js';
 import {describeError, exitCodes} from './errors.js';
+import {messageWriter} from './output/stdio.js';
 import {runExplorer} from './ui/run.js';
 
 // The explorer on any pair of terminal streams: the build drives it so to make this bundle's code cache.
@@ -23,7 +24,7 @@ function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefin
 export async function runLocal(request: ExploreRequest): Promise<number> {
 	const keyboard = openKeyboard();
 	if (!keyboard) {
-		process.stderr.write(
+		messageWriter.write(
 			'quarterdeck: the explorer needs a terminal to read keys from (stdin is not one and /dev/tty cannot be opened); use a command such as quarterdeck quarters\n',
 		);
 		return exitCodes.usage;
@@ -36,7 +37,7 @@ export async function runLocal(request: ExploreRequest): Promise<number> {
 		await explorer.done;
 		return exitCodes.ok;
 	} catch (error) {
-		process.stderr.write(`quarterdeck: the explorer stopped: ${describeError(error)}\n`);
+		messageWriter.write(`quarterdeck: the explorer stopped: ${describeError(error)}\n`);
 		return exitCodes.internal;
 	} finally {
 		for (const signal of signals) process.off(signal, stop);

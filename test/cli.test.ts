@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {closeSync, openSync, readFileSync, writeFileSync} from 'node:fs';
+import {closeSync, existsSync, openSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {generateStore} from '../source/bench/generate-store.js';
@@ -290,6 +290,19 @@ describe('the scriptable path', () => {
 	});
 });
 
+const hasFull = existsSync('/dev/full');
+const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
+
+/** Runs the built CLI with stdout (1) or stderr (2) on /dev/full, a device that is always full. */
+function intoFull(args: string[], into: 1 | 2) {
+	const device = openSync('/dev/full', 'w');
+	try {
+		return spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', into === 1 ? device : 'pipe', into === 2 ? device : 'pipe'], encoding: 'utf8'});
+	} finally {
+		closeSync(device);
+	}
+}
+
 describe('output to a pipe or a file', () => {
 	it('ends quietly when the reader goes away: no stack trace, and the exit code of the command', () => {
 		const run = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" quarters | true', process.execPath, cli], {encoding: 'utf8'});
@@ -297,21 +310,28 @@ describe('output to a pipe or a file', () => {
 		expect(run.status).toBe(0);
 	});
 
-	it('a full disk is an output error: one line naming stdout, exit 6; a message that cannot be written keeps its code', () => {
-		const full = (args: string[], into: 1 | 2) => {
-			const device = openSync('/dev/full', 'w');
-			try {
-				return spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', into === 1 ? device : 'pipe', into === 2 ? device : 'pipe'], encoding: 'utf8'});
-			} finally {
-				closeSync(device);
-			}
-		};
-		const output = full(['quarters', '--json'], 1);
+	it.skipIf(!hasFull)('a full disk is an output error: one line naming stdout, exit 6; a message that cannot be written keeps its code', () => {
+		const output = intoFull(['quarters', '--json'], 1);
 		expect(output.stderr).toBe('quarterdeck: stdout: cannot be written (ENOSPC)\n');
 		expect(output.status).toBe(6);
-		const message = full(['no-such-command'], 2);
+		const message = intoFull(['no-such-command'], 2);
 		expect(message.stdout).toBe('');
 		expect(message.status).toBe(2);
+	});
+
+	it.skipIf(!hasFull)('an import whose report cannot be written still says that it wrote the store', () => {
+		const store = copyStore();
+		const before = digest(store);
+		const run = intoFull(['import', path.join(root, 'test/fixtures/import-2004q3.json'), '--db', store, '--yes'], 1);
+		expect(run.status).toBe(6);
+		expect(digest(store)).not.toBe(before);
+		expect(run.stderr).toMatch(/^wrote \d+ change\(s\) to .*store.*\nquarterdeck: stdout: cannot be written \(ENOSPC\)\n$/);
+	});
+
+	it.skipIf(!hasFull)("the explorer's message keeps its exit code when stderr cannot be written", () => {
+		// A terminal for stdout, but no keyboard: stdin is not a terminal and there is no controlling one.
+		const run = spawnSync('script', ['-qfec', `setsid -w "${process.execPath}" "${cli}" explore </dev/null 2>/dev/full; echo "exit $?"`, '/dev/null'], {encoding: 'utf8'});
+		expect(run.stdout.replaceAll('\r', '')).toContain('exit 2\n');
 	});
 
 	it('keeps each exit code when the reader of the messages goes away', () => {
@@ -320,7 +340,7 @@ describe('output to a pipe or a file', () => {
 		expect(exitOf('quarters --db /no/such/store.json')).toBe(3);
 	});
 
-	it('waits on a pipe another program left non-blocking, and all of the output arrives', () => {
+	it.skipIf(!hasPerl)('waits on a pipe another program left non-blocking, and all of the output arrives', () => {
 		const store = path.join(tempDirectory(), 'store.json');
 		writeFileSync(store, JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
 		const args = ['centers', '--json', '--db', store];
@@ -328,7 +348,7 @@ describe('output to a pipe or a file', () => {
 		// More than a pipe holds (64 KiB): the writes meet a full pipe while the reader sleeps.
 		expect(expected.length).toBeGreaterThan(200_000);
 		const nonBlocking = 'fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV';
-		const run = spawnSync('bash', ['-c', 'perl -MFcntl -e "$0" "$@" | (sleep 0.5; cat)', nonBlocking, process.execPath, cli, ...args], {
+		const run = spawnSync('bash', ['-c', 'perl -MFcntl -e "$0" "$@" | (sleep 1; cat)', nonBlocking, process.execPath, cli, ...args], {
 			encoding: 'utf8',
 			maxBuffer: 16 * 1024 * 1024,
 		});
@@ -336,26 +356,19 @@ describe('output to a pipe or a file', () => {
 		expect(run.stdout).toBe(expected);
 	});
 
-	it('is written without node:tty or node:net, which a terminal check of /dev/null does load', () => {
-		const builtinsOf = (stdout: 'pipe' | number) => {
-			const log = path.join(tempDirectory(), 'builtins.txt');
-			const result = spawnSync(process.execPath, ['--require', path.join(root, 'test/fixtures/record-builtins.cjs'), cli, 'quarters', '--json'], {
-				stdio: ['ignore', stdout, 'pipe'],
-				env: {...process.env, QUARTERDECK_BUILTINS_LOG: log},
-			});
-			expect(result.status).toBe(0);
-			return readFileSync(log, 'utf8').trim().split('\n');
-		};
-		const piped = builtinsOf('pipe');
-		expect(piped).toContain('fs');
-		expect(piped).not.toContain('tty');
-		expect(piped).not.toContain('net');
-		// /dev/null is a character device, as a terminal is: only asking the terminal driver tells them apart.
-		const devNull = openSync('/dev/null', 'w');
-		try {
-			expect(builtinsOf(devNull)).toContain('tty');
-		} finally {
-			closeSync(devNull);
-		}
+	it('is written without node:tty or node:net, which a terminal is asked with', () => {
+		const recorder = path.join(root, 'test/fixtures/record-builtins.cjs');
+		const log = path.join(tempDirectory(), 'builtins.txt');
+		const env = {...process.env, QUARTERDECK_BUILTINS_LOG: log};
+		const builtins = () => readFileSync(log, 'utf8').trim().split('\n');
+		const piped = spawnSync(process.execPath, ['--require', recorder, cli, 'quarters', '--json'], {stdio: ['ignore', 'pipe', 'pipe'], env});
+		expect(piped.status).toBe(0);
+		// The recorder saw this process: vm compiles the bundles, and a bare Node start does not load it.
+		expect(builtins()).toContain('vm');
+		expect(builtins()).not.toContain('tty');
+		expect(builtins()).not.toContain('net');
+		const onTerminal = spawnSync('script', ['-qfec', `"${process.execPath}" --require "${recorder}" "${cli}" quarters --json`, '/dev/null'], {env});
+		expect(onTerminal.status).toBe(0);
+		expect(builtins()).toContain('tty');
 	});
 });

@@ -1,7 +1,7 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {CommandIo} from '../commands.js';
-import {DataError, exitCodes} from '../errors.js';
+import {DataError, exitCodes, isQuarterdeckError} from '../errors.js';
 import {resolveFigures} from '../model/derive.js';
 import {sanitize} from '../model/text.js';
 import type {OutputMode} from '../output/write.js';
@@ -202,9 +202,15 @@ export async function runImport(options: ImportOptions, io: CommandIo): Promise<
 		await saveStore(options.db, plan.store);
 		const done = report(plan, {dryRun: false, written: true, backup});
 		const wrote = `wrote ${countChanges(done)} change(s) to ${storeName}${backup ? `; the previous store is kept as ${shown(backup)}` : ''}`;
-		if (!asked || options.mode === 'json') print(done, [wrote]);
-		else if (options.mode === 'table') io.stdout.write(`${sanitize(wrote)}\n`);
-		else say(wrote);
+		try {
+			if (!asked || options.mode === 'json') print(done, [wrote]);
+			else if (options.mode === 'table') io.stdout.write(`${sanitize(wrote)}\n`);
+			else say(wrote);
+		} catch (error) {
+			// The store is written: a report that cannot be (a full disk) must not leave that unsaid.
+			if (isQuarterdeckError(error) && error.exitCode === exitCodes.output) say(wrote);
+			throw error;
+		}
 		return exitCodes.ok;
 	});
 }
