@@ -3,13 +3,12 @@ import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import {loadStore, storeJsonSchema} from './data/store.js';
-import {describeError, exitCodes, isQuarterdeckError, UsageError} from './errors.js';
+import {exitCodes, reportError, UsageError} from './errors.js';
 import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
 import type {Report} from './model/reports.js';
 import {checkStore, severities, type Severity} from './model/check.js';
-import {sanitize} from './model/text.js';
 import {formatReport, writeJson, type OutputMode} from './output/write.js';
 
 /** The store that ships with quarterdeck. */
@@ -361,13 +360,8 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 		}
 		return {exitCode: exitCodes.ok};
 	} catch (error) {
-		if (isQuarterdeckError(error)) {
-			io.stderr.write(`quarterdeck: ${sanitize(error.message)}\n`);
-			if (debug && error.stack) io.stderr.write(`${error.stack.split('\n').map(line => sanitize(line)).join('\n')}\n`);
-			return {exitCode: error.exitCode};
-		}
-		io.stderr.write(`quarterdeck: internal error: ${describeError(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
-		if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack.split('\n').map(line => sanitize(line)).join('\n')}\n`);
-		return {exitCode: exitCodes.internal};
+		const {text, exitCode} = reportError(error, debug);
+		io.stderr.write(text);
+		return {exitCode};
 	}
 }

@@ -65,3 +65,14 @@ export class OutputError extends QuarterdeckError {
 export function describeError(error: unknown): string {
 	return sanitize(error instanceof Error ? error.message : String(error));
 }
+
+/**
+ * What a command that ends on `error` says, and the exit code it ends with: one of quarterdeck's
+ * own errors as its line; anything else as an internal error. With `debug`, the stack trace follows.
+ */
+export function reportError(error: unknown, debug: boolean): {text: string; exitCode: ExitCode} {
+	const own = isQuarterdeckError(error);
+	const line = own ? `quarterdeck: ${sanitize(error.message)}` : `quarterdeck: internal error: ${describeError(error)}${debug ? '' : ' (run with --debug for details)'}`;
+	const stack = debug && error instanceof Error && error.stack ? `${error.stack.split('\n').map(text => sanitize(text)).join('\n')}\n` : '';
+	return {text: `${line}\n${stack}`, exitCode: own ? error.exitCode : exitCodes.internal};
+}

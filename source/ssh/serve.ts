@@ -1,6 +1,6 @@
 import process from 'node:process';
 import type {Flags} from '../commands.js';
-import {describeError, exitCodes, isQuarterdeckError} from '../errors.js';
+import {exitCodes, reportError} from '../errors.js';
 import type {Dataset} from '../model/dataset.js';
 import {sanitize} from '../model/text.js';
 import {readAuthorizedKeys, type AuthorizedKeys} from './authorized-keys.js';
@@ -22,12 +22,9 @@ export type ServeIo = {
  */
 export async function serve(request: ServeRequest, io: ServeIo): Promise<number> {
 	const fail = (error: unknown): number => {
-		if (isQuarterdeckError(error)) {
-			io.stderr.write(`quarterdeck: ${sanitize(error.message)}\n`);
-			return error.exitCode;
-		}
-		io.stderr.write(`quarterdeck: internal error: ${describeError(error)}\n`);
-		return exitCodes.internal;
+		const {text, exitCode} = reportError(error, Boolean(request.flags.debug));
+		io.stderr.write(text);
+		return exitCode;
 	};
 
 	let options: ServeOptions;
