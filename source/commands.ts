@@ -4,6 +4,7 @@ import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import {loadStore, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
+import type {TextWriter} from './output/stdio.js';
 import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
@@ -16,8 +17,8 @@ export const bundledStore = fileURLToPath(new URL('../data/hemacare.json', impor
 
 /** Where a command writes, and what it knows of the terminal; process streams locally, a channel over SSH. */
 export type CommandIo = {
-	stdout: {write(chunk: string): unknown};
-	stderr: {write(chunk: string): unknown};
+	stdout: TextWriter;
+	stderr: TextWriter;
 	stdoutIsTTY: boolean;
 	columns: number;
 	env: Readonly<Record<string, string | undefined>>;

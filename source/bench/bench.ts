@@ -21,13 +21,13 @@ const dist = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(dist, '..');
 const cli = path.join(dist, 'cli.js');
 const benchFile = fileURLToPath(import.meta.url);
+const workDirectory = path.join(root, '.quarterdeck-bench');
+const node = process.execPath;
 
 /** A share (0–1) as a percent to one place; null stays null. */
 function percent(share: number | null): number | null {
 	return share === null ? null : round(share * 100, 1);
 }
-const workDirectory = path.join(root, '.quarterdeck-bench');
-const node = process.execPath;
 
 const limits = {scriptable: 1.5, firstFrame: 3, keyShipped: 16, keyLarge: 33, rssLarge: 120, growth: 25};
 

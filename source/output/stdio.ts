@@ -5,6 +5,7 @@ import {OutputError} from '../errors.js';
 /** Where a writer waits for a full pipe to drain: a few milliseconds at a time. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** Where text is written: a stream, a descriptor, an SSH channel. */
 export type TextWriter = {write: (text: string) => unknown};
 
 /**

@@ -1,6 +1,7 @@
 import process from 'node:process';
 import type {Flags} from '../commands.js';
 import {exitCodes, reportError} from '../errors.js';
+import type {TextWriter} from '../output/stdio.js';
 import type {Dataset} from '../model/dataset.js';
 import {sanitize} from '../model/text.js';
 import {readAuthorizedKeys, type AuthorizedKeys} from './authorized-keys.js';
@@ -11,7 +12,7 @@ import {parseServeOptions, type ServeOptions} from './serve-options.js';
 
 export type ServeRequest = {flags: Flags; db: string; dataset: Dataset};
 export type ServeIo = {
-	stderr: {write(chunk: string): unknown};
+	stderr: TextWriter;
 	env: Readonly<Record<string, string | undefined>>;
 	cwd: string;
 };
