@@ -148,11 +148,33 @@ export function seriesFigures(dataset: Dataset, series: string, period: string):
 const noPeriods: ReadonlyMap<string, readonly ResolvedFigure[]> = new Map();
 
 /**
+ * A metric's plain series (no segment, sites, comparison or other measure) by period, found by a
+ * scan of the metric's figures: comparing four fields of each costs far less than naming the series
+ * of every figure, which is what the metric's index does. A command that reads only totals (the
+ * quarters list, the balance sheet) never builds that index.
+ */
+const plainSeries = lazyByKey((dataset, metric): ReadonlyMap<string, readonly ResolvedFigure[]> => {
+	const byPeriod = new Map<string, ResolvedFigure[]>();
+	const {figures} = dataset.store;
+	for (const position of dataset.metricPositions.get(metric) ?? []) {
+		const figure = figures[position]!;
+		// The same test as seriesId(figure) === seriesId({metric}).
+		if ((figure.measure ?? 'value') !== 'value' || (figure.segment ?? '') !== '' || (figure.compareTo ?? '') !== '' || (figure.sites !== undefined && figure.sites.length > 0)) continue;
+		const group = byPeriod.get(figure.period);
+		if (group) group.push(figure);
+		else byPeriod.set(figure.period, [figure]);
+	}
+	return byPeriod.size === 0 ? noPeriods : byPeriod;
+});
+
+/**
  * A series' ({@link seriesId}) figures by period, the periods in the order the store first has
  * each: for a caller that reads one series across many periods.
  */
 export function seriesByPeriod(dataset: Dataset, series: string): ReadonlyMap<string, readonly ResolvedFigure[]> {
-	return metricSeries.get(dataset, metricOf(series)).bySeries.get(series) ?? noPeriods;
+	const metric = metricOf(series);
+	if (series === `value|${metric}|||` && !metricSeries.has(dataset, metric)) return plainSeries(dataset, metric);
+	return metricSeries.get(dataset, metric).bySeries.get(series) ?? noPeriods;
 }
 
 /**
@@ -275,6 +297,8 @@ function lazyIndex<T>(build: (dataset: Dataset) => T): (dataset: Dataset) => T {
 function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<void, T, void>): {
 	get: (dataset: Dataset, key: string) => T;
 	steps: (dataset: Dataset, key: string) => Generator<void, T, void>;
+	/** True once it is built for this key. */
+	has: (dataset: Dataset, key: string) => boolean;
 } {
 	const built = lazyIndex(() => new Map<string, T>());
 	function* steps(dataset: Dataset, key: string): Generator<void, T, void> {
@@ -300,6 +324,7 @@ function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<v
 			}
 		},
 		steps,
+		has: (dataset, key) => built(dataset).has(key),
 	};
 }
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {finishStore, loadStore} from '../../source/data/store.js';
 import {generateStore} from '../../source/bench/generate-store.js';
-import {createDataset, readValue, seriesFigures, seriesGroups, seriesId, type Dataset} from '../../source/model/dataset.js';
+import {createDataset, readValue, seriesByPeriod, seriesFigures, seriesGroups, seriesId, type Dataset} from '../../source/model/dataset.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from '../../source/model/queries.js';
 import {bundledStore, otherStore} from '../helpers.js';
 
@@ -55,6 +55,38 @@ describe('seriesGroups', () => {
 		expect(early).toContain(figure);
 		expect(seriesFigures(dataset, seriesId(figure), figure.period)).toBe(early);
 		expect(step.value).toContain(early);
+	});
+});
+
+describe('seriesByPeriod', () => {
+	const fresh = () => [
+		createDataset(finishStore(generateStore({quarters: 12, segments: 6, sites: 8, seed: 11}), 'generated.json')),
+		createDataset(hemacare.store),
+		createDataset(other.store),
+	];
+
+	it('finds a plain series by a scan, as the metric index does', () => {
+		let plain = 0;
+		const [before, after] = [fresh(), fresh()];
+		for (let at = 0; at < before.length; at++) {
+			const scanned = before[at]!;
+			const indexed = after[at]!;
+			// Build every metric's index first in `indexed`: its plain series then come from the index.
+			const steps = seriesGroups(indexed);
+			for (let step = steps.next(); !step.done; step = steps.next());
+			for (const metric of scanned.metricPositions.keys()) {
+				const series = seriesId({metric});
+				const found = seriesByPeriod(scanned, series);
+				expect([...found]).toEqual([...seriesByPeriod(indexed, series)]);
+				plain += found.size;
+			}
+			// Every metric's plain series read, and still no figure of another series came in.
+			for (const [, figures] of [...scanned.metricPositions.keys()].flatMap(metric => [...seriesByPeriod(scanned, seriesId({metric}))])) {
+				for (const figure of figures) expect(seriesId(figure)).toBe(seriesId({metric: figure.metric}));
+			}
+		}
+		// The stores have plain series and others (segments, sites, changes) in the same metrics.
+		expect(plain).toBeGreaterThan(100);
 	});
 });
 
