@@ -8,6 +8,7 @@ export default defineConfig({
 		// aside (see source/terminal-env.ts); tests of the built CLI set CI themselves where it matters.
 		env: {CI: 'false', CONTINUOUS_INTEGRATION: 'false'},
 		hookTimeout: 30_000,
+		globalSetup: ['test/global-setup.ts'],
 		// End-to-end tests share one tmux server and build; run files one at a time on 2 cores.
 		fileParallelism: false,
 	},

@@ -2,7 +2,8 @@
 // each with the code cache V8 made for it on a run of the commands.
 import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
-import {chmod, readFile, rm, writeFile} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {chmod, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
@@ -325,6 +326,21 @@ const applyPatches = {
 	},
 };
 
+/**
+ * What names this build: a SHA-256 of the sources and the locked dependencies. A store's checks are
+ * remembered under it (source/data/check-cache.ts), so another build checks the store again.
+ */
+async function buildId() {
+	const root = fileURLToPath(new URL('..', import.meta.url));
+	const files = (await readdir(path.join(root, 'source'), {recursive: true, withFileTypes: true}))
+		.filter(entry => entry.isFile())
+		.map(entry => path.relative(root, path.join(entry.parentPath, entry.name)))
+		.sort();
+	const hash = createHash('sha256');
+	for (const file of [...files, 'package-lock.json']) hash.update(`${file}\0`).update(await readFile(path.join(root, file))).update('\0');
+	return hash.digest('hex').slice(0, 16);
+}
+
 const outdir = new URL('../dist/', import.meta.url).pathname;
 await rm(outdir, {recursive: true, force: true});
 
@@ -334,7 +350,7 @@ const common = {
 	bundle: true,
 	platform: 'node',
 	target: 'node20',
-	define: {'process.env.NODE_ENV': '"production"'},
+	define: {'process.env.NODE_ENV': '"production"', QUARTERDECK_BUILD: JSON.stringify(await buildId())},
 	// Less text for Node to read and parse at every start; names stay, so stack traces still read.
 	minifyWhitespace: true,
 	minifySyntax: true,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
+import {checkCacheFor} from './data/check-cache.js';
 import {loadStore, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
 import type {TextWriter} from './output/stdio.js';
@@ -95,6 +96,9 @@ export const helpText = `
     --json-log             Log one JSON object per line instead of text
   A visitor's session ends with status 0 on q, 1 when the server ends it (a limit, the
   idle or session time, shutdown); an exec command ends with that command's exit code.
+
+  A store of 1 MiB or more is checked once per text: what the checks found is remembered in
+  $QUARTERDECK_CACHE_DIR (default ~/.cache/quarterdeck). QUARTERDECK_NO_CACHE=1 checks every time.
 
   Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
   quarter in the store: latest, latest-1, latest-4 (a year earlier).
@@ -280,7 +284,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				),
 			};
 		}
-		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve'}));
+		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: checkCacheFor(io.env)}));
 		if (command === 'serve') {
 			expectArguments(command, args, []);
 			return {serve: {flags, db, dataset}};

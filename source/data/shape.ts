@@ -9,7 +9,8 @@
 type JsonSchema = {readonly [keyword: string]: unknown};
 
 /** A default to put in place once the whole value has passed: `target[key] = value`. */
-type Fill = {target: Record<string, unknown>; key: string; value: unknown};
+export type ShapeFill = {target: Record<string, unknown>; key: string; value: unknown};
+type Fill = ShapeFill;
 
 /** True when `value` passes; defaults it would get are added to `fills`. */
 type Check = (value: unknown, fills: Fill[]) => boolean;
@@ -185,15 +186,40 @@ function compile(schema: JsonSchema, where: string): Check {
 
 /**
  * Compiles `schema` to a function that says whether a value passes it. A value that passes gets
- * the defaults the schema declares for fields it leaves out, in place; one that fails is left as
- * it was.
+ * the defaults the schema declares for fields it leaves out, in place, each listed in `filled` when
+ * given; one that fails is left as it was.
  */
-export function compileShape(schema: unknown): (value: unknown) => boolean {
+export function compileShape(schema: unknown): (value: unknown, filled?: ShapeFill[]) => boolean {
 	const check = compile(asSchema(schema, '(schema)'), '(schema)');
-	return value => {
+	return (value, filled) => {
 		const fills: Fill[] = [];
 		if (!check(value, fills)) return false;
 		for (const {target, key, value: fallback} of fills) target[key] = structuredClone(fallback);
+		if (filled) for (const fill of fills) filled.push(fill);
 		return true;
 	};
+}
+
+/**
+ * Every default `schema` declares, as the field's name, a NUL and the default's JSON: what a
+ * default filled in elsewhere may be.
+ */
+export function declaredDefaults(schema: unknown): Set<string> {
+	const found = new Set<string>();
+	const visit = (node: unknown): void => {
+		if (typeof node !== 'object' || node === null) return;
+		if (Array.isArray(node)) {
+			for (const item of node) visit(item);
+			return;
+		}
+		const {properties} = node as {properties?: unknown};
+		if (isObject(properties)) {
+			for (const [key, property] of Object.entries(properties)) {
+				if (isObject(property) && 'default' in property) found.add(`${key}\u0000${JSON.stringify(property.default)}`);
+			}
+		}
+		for (const value of Object.values(node)) visit(value);
+	};
+	visit(schema);
+	return found;
 }

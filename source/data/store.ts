@@ -1,10 +1,11 @@
 import {Low} from 'lowdb';
 import {DataFile, JSONFile} from 'lowdb/node';
 import {DataError} from '../errors.js';
+import {digestOf, rememberChecks, rememberedFrom, recallChecks, type CheckCache} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
-import {compileShape} from './shape.js';
+import {compileShape, declaredDefaults, type ShapeFill} from './shape.js';
 import storeJsonSchema from './store-schema.json' with {type: 'json'};
 import {findReferenceError} from './validate.js';
 import {SCHEMA_VERSION} from './version.js';
@@ -34,20 +35,47 @@ export function finishStore(store: Store, file: string): LoadedStore {
 	}
 }
 
-let isStoreShape: ((data: unknown) => boolean) | undefined;
+let isStoreShape: ReturnType<typeof compileShape> | undefined;
 
 /**
  * Checks a parsed JSON value that the caller hands over (defaults are filled in place) and computes
  * its derived figures, as every command that reads a store does. The shape is checked against the
  * JSON Schema; only a store that fails it loads zod, whose message names the field and what was
- * expected. `file` only names the store in error messages.
+ * expected. `file` only names the store in error messages. The defaults filled in are listed in
+ * `filled` when it is given; a store that passed only through zod leaves it undefined.
  */
-export async function acceptStore(data: unknown, file: string): Promise<LoadedStore> {
+export async function acceptStore(data: unknown, file: string, filled?: {fills?: ShapeFill[] | undefined}): Promise<LoadedStore> {
 	checkSchemaVersion(data, file);
 	isStoreShape ??= compileShape(storeJsonSchema);
-	if (isStoreShape(data)) return finishStore(data as Store, file);
+	const fills: ShapeFill[] = [];
+	if (isStoreShape(data, fills)) {
+		const loaded = finishStore(data as Store, file);
+		if (filled) filled.fills = fills;
+		return loaded;
+	}
 	const {parseStore} = await import('./parse-store.js');
 	return parseStore(data, file);
+}
+
+let defaults: Set<string> | undefined;
+
+/** The digest a store's text is remembered by; none for a text too small for that to pay. */
+export function digestFor(text: string, cache: CheckCache | undefined): string | undefined {
+	return cache && text.length >= rememberedFrom ? digestOf(text) : undefined;
+}
+
+/**
+ * Checks a parsed store, or takes what the checks found in the same text before (see
+ * check-cache.ts), when there is a `cache` and a `digest` of the text ({@link digestFor}).
+ */
+export async function checkOrRecall(data: unknown, digest: string | undefined, file: string, cache: CheckCache | undefined): Promise<LoadedStore> {
+	if (!cache || digest === undefined) return acceptStore(data, file);
+	const recalled = recallChecks(cache, digest, data, (defaults ??= declaredDefaults(storeJsonSchema)));
+	if (recalled) return recalled;
+	const filled: {fills?: ShapeFill[] | undefined} = {};
+	const loaded = await acceptStore(data, file, filled);
+	if (filled.fills) rememberChecks(cache, digest, data as Store, filled.fills, loaded);
+	return loaded;
 }
 
 /**
@@ -55,10 +83,14 @@ export async function acceptStore(data: unknown, file: string): Promise<LoadedSt
  * byte-for-byte the same afterwards. For a store bound for a terminal (`forTerminal`), one whose
  * text can hold no control character is marked safe as it is (see {@link jsonTextIsPlain}), so the
  * explorer need not walk it; a command that prints JSON or a table does not pay for the look.
+ * With a `cache`, a large store's checks are done once for each text (see check-cache.ts).
  */
-export async function loadStore(file: string, {forTerminal = false}: {forTerminal?: boolean} = {}): Promise<LoadedStore> {
+export async function loadStore(file: string, {forTerminal = false, cache}: {forTerminal?: boolean; cache?: CheckCache | undefined} = {}): Promise<LoadedStore> {
 	let plain = false;
+	let digest: string | undefined;
 	const parse = (text: string): unknown => {
+		// Hashed before it is parsed: the text's UTF-8 copy is gone before the parsed store is built.
+		digest = digestFor(text, cache);
 		const data: unknown = JSON.parse(text);
 		plain = forTerminal && jsonTextIsPlain(text);
 		return data;
@@ -70,7 +102,7 @@ export async function loadStore(file: string, {forTerminal = false}: {forTermina
 		throw new DataError(`${file}: ${describeReadError(error)}`);
 	}
 	if (db.data === null) throw new DataError(`${file}: no such store (expected a quarterdeck JSON store; see --db)`);
-	const store = await acceptStore(db.data, file);
+	const store = await checkOrRecall(db.data, digest, file, cache);
 	return plain ? markSafe(store) : store;
 }
 
