@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import type {ResolvedFigure} from '../model/derive.js';
+import {nearlyEqual, type ResolvedFigure} from '../model/derive.js';
 import type {Store} from './schema.js';
-import type {ShapeFill} from './shape.js';
+import {defaultKey, type ShapeFill} from './shape.js';
 import type {LoadedStore} from './store.js';
 
 /**
@@ -13,13 +13,15 @@ import type {LoadedStore} from './store.js';
  * that reads the same text again under the same build skips the checks (the shape, the references,
  * the formulas) and puts those in place, which gives the very store the checks give. Only a store
  * that passed is remembered; a store whose text changed by one byte is checked again.
+ *
+ * An entry is written `<SHA-256 of the store's digest and the body>\n<body>`, so a damaged body is
+ * not used; and only from a directory of the user's own that no one else can write to.
  */
 type Remembered = {
-	format: 1;
 	/** [path to an object, field, default] */
 	fills: Array<[Array<string | number>, string, unknown]>;
-	/** [position in figures, value] of each derived figure the store does not hold the value of. */
-	derived: Array<[number, number]>;
+	/** [position in figures, value] of each derived figure the store does not hold the value of; −0 as "-0". */
+	derived: Array<[number, number | '-0']>;
 };
 
 /** Where remembered checks are kept, and the build whose checks they are. */
@@ -33,6 +35,12 @@ export const rememberedFrom = 1 << 20;
 
 /** Entries kept in the directory; the least recently written go first. */
 const kept = 64;
+
+/** The largest entry read: a store with a default filled in for each of a million figures. */
+const largestEntry = 64 << 20;
+
+/** A temporary file left by a process that ended while writing is removed after this long. */
+const staleAfterMs = 10 * 60_000;
 
 declare const QUARTERDECK_BUILD: string | undefined;
 
@@ -56,7 +64,7 @@ const hashedAt = 1 << 16;
  * small, where one copy of a large store's whole text raised the process's peak memory for good.
  */
 export function digestOf(text: string): string {
-	const hash = process.getBuiltinModule('node:crypto').createHash('sha256');
+	const hash = crypto().createHash('sha256');
 	for (let start = 0; start < text.length; ) {
 		let end = Math.min(start + hashedAt, text.length);
 		// A slice never ends between the two halves of a surrogate pair, which UTF-8 writes as one.
@@ -66,6 +74,26 @@ export function digestOf(text: string): string {
 		start = end;
 	}
 	return hash.digest('hex');
+}
+
+const crypto = () => process.getBuiltinModule('node:crypto');
+
+/** What an entry's first line must be: the SHA-256 of the store's digest and the entry's body. */
+const sealOf = (digest: string, body: string) => crypto().createHash('sha256').update(digest).update('\n').update(body).digest('hex');
+
+/**
+ * Whether `dir` may hold entries: a directory of this user's that no other can write to (made so
+ * when `create` and it is missing). An entry in a directory others can write to could be anyone's.
+ */
+function isPrivateDirectory(dir: string, create: boolean): boolean {
+	try {
+		if (create) fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+		const stat = fs.statSync(dir);
+		const owner = process.getuid?.();
+		return stat.isDirectory() && (owner === undefined || stat.uid === owner) && (stat.mode & 0o022) === 0;
+	} catch {
+		return false;
+	}
 }
 
 function entryFile(cache: CheckCache, digest: string): string {
@@ -98,7 +126,7 @@ function pathsTo(root: unknown, targets: ReadonlySet<object>): Map<object, Array
  */
 export function rememberChecks(cache: CheckCache, digest: string, data: Store, fills: readonly ShapeFill[], loaded: LoadedStore): void {
 	const paths = fills.length === 0 ? new Map() : pathsTo(data, new Set(fills.map(fill => fill.target)));
-	const remembered: Remembered = {format: 1, fills: [], derived: []};
+	const remembered: Remembered = {fills: [], derived: []};
 	for (const fill of fills) {
 		const at = paths.get(fill.target);
 		if (!at) return;
@@ -106,14 +134,15 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 	}
 	const {figures} = data;
 	for (let index = 0; index < figures.length; index++) {
-		const figure = loaded.figures[index]!;
-		if (figure !== figures[index]) remembered.derived.push([index, figure.value]);
+		const {value} = loaded.figures[index]!;
+		if (loaded.figures[index] !== figures[index]) remembered.derived.push([index, Object.is(value, -0) ? '-0' : value]);
 	}
+	if (!isPrivateDirectory(cache.dir, true)) return;
 	const file = entryFile(cache, digest);
-	const temporary = `${file}.${process.pid}.tmp`;
+	const temporary = `${file}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`;
+	const body = JSON.stringify(remembered);
 	try {
-		fs.mkdirSync(cache.dir, {recursive: true, mode: 0o700});
-		fs.writeFileSync(temporary, JSON.stringify(remembered), {mode: 0o600});
+		fs.writeFileSync(temporary, `${sealOf(digest, body)}\n${body}`, {mode: 0o600, flag: 'wx'});
 		fs.renameSync(temporary, file);
 		prune(cache.dir);
 	} catch {
@@ -125,9 +154,16 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 	}
 }
 
-/** Keeps the {@link kept} newest entries of the directory. */
+/** Keeps the {@link kept} newest entries of the directory, and removes stale temporary files. */
 function prune(dir: string): void {
-	const entries = fs.readdirSync(dir).filter(name => name.startsWith('checked-') && name.endsWith('.json'));
+	const names = fs.readdirSync(dir);
+	const now = Date.now();
+	for (const name of names) {
+		if (!name.startsWith('checked-') || !name.endsWith('.tmp')) continue;
+		const written = fs.statSync(path.join(dir, name), {throwIfNoEntry: false})?.mtimeMs;
+		if (written !== undefined && now - written > staleAfterMs) fs.rmSync(path.join(dir, name), {force: true});
+	}
+	const entries = names.filter(name => name.startsWith('checked-') && name.endsWith('.json'));
 	if (entries.length <= kept) return;
 	const byAge = entries
 		.map(name => ({name, written: fs.statSync(path.join(dir, name), {throwIfNoEntry: false})?.mtimeMs ?? 0}))
@@ -135,29 +171,55 @@ function prune(dir: string): void {
 	for (const {name} of byAge.slice(kept)) fs.rmSync(path.join(dir, name), {force: true});
 }
 
+/** The text of the entry for `digest`: a regular file of this user's, read without following a link or waiting on a pipe. */
+function readEntry(cache: CheckCache, digest: string): string | undefined {
+	if (!isPrivateDirectory(cache.dir, false)) return undefined;
+	let fd: number | undefined;
+	try {
+		fd = fs.openSync(entryFile(cache, digest), fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+		const stat = fs.fstatSync(fd);
+		const owner = process.getuid?.();
+		if (!stat.isFile() || (owner !== undefined && stat.uid !== owner) || stat.size > largestEntry) return undefined;
+		return fs.readFileSync(fd, 'utf8');
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) fs.closeSync(fd);
+	}
+}
+
 const isIndex = (value: unknown, length: number): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < length;
+
+/** A path as the schema's defaults name their place: each index a `*`. */
+const placeOf = (at: ReadonlyArray<unknown>) => at.map(step => (typeof step === 'number' ? '*' : step)).join('.');
 
 /**
  * The store the checks would give for `data`, the parsed text whose digest is `digest`, from what
- * they found before; undefined when nothing is remembered or what is does not fit `data` (a damaged
- * entry), and the caller checks the store. `defaults` holds, as `field` + NUL + JSON, every default
- * the schema declares: a fill may put only one of those, in an object that lacks the field.
+ * they found before; undefined when nothing is remembered or what is does not fit `data`, and the
+ * caller checks the store. `defaults` holds every default the schema declares ({@link defaultKey}):
+ * a fill may put only the default of its place, in an object that lacks the field. Every derived
+ * figure without a value needs one, and a value the store states must agree with the entry's.
  * Nothing in `data` changes unless everything fits.
  */
 export function recallChecks(cache: CheckCache, digest: string, data: unknown, defaults: ReadonlySet<string>): LoadedStore | undefined {
+	const text = readEntry(cache, digest);
+	if (text === undefined) return undefined;
+	const newline = text.indexOf('\n');
+	const body = text.slice(newline + 1);
+	if (newline < 0 || text.slice(0, newline) !== sealOf(digest, body)) return undefined;
 	let remembered: Remembered;
 	try {
-		remembered = JSON.parse(fs.readFileSync(entryFile(cache, digest), 'utf8')) as Remembered;
+		remembered = JSON.parse(body) as Remembered;
 	} catch {
 		return undefined;
 	}
-	if (typeof remembered !== 'object' || remembered === null || remembered.format !== 1 || !Array.isArray(remembered.fills) || !Array.isArray(remembered.derived)) return undefined;
+	if (typeof remembered !== 'object' || remembered === null || !Array.isArray(remembered.fills) || !Array.isArray(remembered.derived)) return undefined;
 
 	const fills: Array<{target: Record<string, unknown>; key: string; value: unknown}> = [];
 	for (const fill of remembered.fills) {
 		if (!Array.isArray(fill) || !Array.isArray(fill[0]) || typeof fill[1] !== 'string') return undefined;
 		const [at, key, value] = fill as [unknown[], string, unknown];
-		if (!defaults.has(`${key}\u0000${JSON.stringify(value)}`)) return undefined;
+		if (!defaults.has(defaultKey(placeOf(at), key, value))) return undefined;
 		let target: unknown = data;
 		for (const step of at) {
 			if (Array.isArray(target) ? !isIndex(step, target.length) : typeof target !== 'object' || target === null || typeof step !== 'string' || !Object.hasOwn(target, step)) return undefined;
@@ -170,13 +232,21 @@ export function recallChecks(cache: CheckCache, digest: string, data: unknown, d
 	const store = data as Store;
 	if (typeof store !== 'object' || store === null || !Array.isArray(store.figures)) return undefined;
 	const figures = store.figures as ResolvedFigure[];
+	const values = new Map<number, number>();
 	for (const entry of remembered.derived) {
-		if (!Array.isArray(entry) || !isIndex(entry[0], figures.length) || !Number.isFinite(entry[1])) return undefined;
-		if (figures[entry[0]]?.kind !== 'derived') return undefined;
+		if (!Array.isArray(entry) || !isIndex(entry[0], figures.length) || values.has(entry[0])) return undefined;
+		const value = entry[1] === '-0' ? -0 : entry[1];
+		if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+		values.set(entry[0], value);
+	}
+	for (let index = 0; index < figures.length; index++) {
+		const figure = figures[index]!;
+		const value = values.get(index);
+		if (figure.kind !== 'derived' ? value !== undefined : figure.value === undefined ? value === undefined : value !== undefined && !nearlyEqual(figure.value, value)) return undefined;
 	}
 
 	for (const {target, key, value} of fills) target[key] = value;
 	const resolved = figures.slice();
-	for (const [index, value] of remembered.derived) resolved[index] = {...figures[index]!, value};
+	for (const [index, value] of values) resolved[index] = {...figures[index]!, value};
 	return {...store, figures: resolved};
 }

@@ -200,26 +200,29 @@ export function compileShape(schema: unknown): (value: unknown, filled?: ShapeFi
 	};
 }
 
+/** Names a default: where it goes (a path with `*` for any index), the field, and the value's JSON. */
+export function defaultKey(where: string, key: string, value: unknown): string {
+	return `${where}\u0000${key}\u0000${JSON.stringify(value)}`;
+}
+
 /**
- * Every default `schema` declares, as the field's name, a NUL and the default's JSON: what a
- * default filled in elsewhere may be.
+ * Every default `schema` declares, as {@link defaultKey}s: what a default filled in elsewhere may
+ * be, and where.
  */
 export function declaredDefaults(schema: unknown): Set<string> {
 	const found = new Set<string>();
-	const visit = (node: unknown): void => {
-		if (typeof node !== 'object' || node === null) return;
-		if (Array.isArray(node)) {
-			for (const item of node) visit(item);
-			return;
-		}
-		const {properties} = node as {properties?: unknown};
+	const visit = (node: unknown, where: string): void => {
+		if (!isObject(node)) return;
+		const {properties, items, anyOf, oneOf} = node;
 		if (isObject(properties)) {
 			for (const [key, property] of Object.entries(properties)) {
-				if (isObject(property) && 'default' in property) found.add(`${key}\u0000${JSON.stringify(property.default)}`);
+				if (isObject(property) && 'default' in property) found.add(defaultKey(where, key, property.default));
+				visit(property, where ? `${where}.${key}` : key);
 			}
 		}
-		for (const value of Object.values(node)) visit(value);
+		visit(items, where ? `${where}.*` : '*');
+		for (const branch of [anyOf, oneOf]) if (Array.isArray(branch)) for (const item of branch) visit(item, where);
 	};
-	visit(schema);
+	visit(schema, '');
 	return found;
 }

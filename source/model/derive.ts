@@ -68,6 +68,7 @@ export function resolveFigures(figures: readonly Figure[]): ResolvedFigure[] {
 	});
 }
 
-function nearlyEqual(a: number, b: number): boolean {
+/** Whether two values of a figure agree, to rounding. */
+export function nearlyEqual(a: number, b: number): boolean {
 	return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }

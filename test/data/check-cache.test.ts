@@ -1,12 +1,12 @@
-import {existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
 import {digestOf, rememberedFrom, type CheckCache} from '../../source/data/check-cache.js';
 import type {Store} from '../../source/data/schema.js';
-import {acceptStore, loadStore} from '../../source/data/store.js';
-import {bundledStore, digest, runCli, tempDirectory} from '../helpers.js';
+import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js';
+import {bundledStore, digest, otherStore, runCli, tempDirectory} from '../helpers.js';
 
 /**
  * A store over the size whose checks are remembered, with defaults left out (a figure's measure, a
@@ -53,25 +53,16 @@ describe('remembered checks, in the built command line', () => {
 		expect(digest(file)).toBe(before);
 	});
 
-	it('take a derived value from the entry, not from the formula, once the text is remembered', () => {
+	it('use an entry as it is once the text is remembered, without writing it again', () => {
 		const dir = path.join(tempDirectory(), 'cache');
 		const args = ['show', 'latest', '--json', '--db', file];
-		const checked = JSON.parse(runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}}).stdout);
-		const [name] = entriesIn(dir);
-		const entry = JSON.parse(readFileSync(path.join(dir, name!), 'utf8'));
-		expect(entry.fills.length).toBeGreaterThan(1000);
-		// Change the remembered value of a derived figure of this quarter: the next run shows it.
-		const derived = checked.figures.find((figure: {kind: string}) => figure.kind === 'derived');
-		const store = JSON.parse(text) as Store;
-		const position = store.figures.findIndex(figure => figure.id === derived.id);
-		const slot = entry.derived.find(([index]: [number]) => index === position);
-		slot[1] = derived.value + 1;
-		writeFileSync(path.join(dir, name!), JSON.stringify(entry));
-		const recalled = JSON.parse(runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}}).stdout);
-		expect(recalled.figures.find((figure: {id: string}) => figure.id === derived.id).value).toBe(derived.value + 1);
-		// Without the cache, the formula's value.
-		const again = JSON.parse(runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir, QUARTERDECK_NO_CACHE: '1'}}).stdout);
-		expect(again).toEqual(checked);
+		const first = runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+		const entry = path.join(dir, entriesIn(dir)[0]!);
+		const written = statSync(entry);
+		expect(readFileSync(entry, 'utf8').split('\n')[1]).toContain('[["figures",0],"measure","value"]');
+		expect(runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}})).toEqual(first);
+		// A miss would have written a new file in its place.
+		expect([statSync(entry).ino, statSync(entry).mtimeMs]).toEqual([written.ino, written.mtimeMs]);
 	});
 
 	it('check a store again when its text changes, and remember only a store that passes', () => {
@@ -89,24 +80,66 @@ describe('remembered checks, in the built command line', () => {
 		expect(entriesIn(dir)).toHaveLength(1);
 	});
 
+	/** Seals a body as quarterdeck does, so that only what the body says can make it unfit. */
+	const sealed = (name: string, body: string) => {
+		const digestOfStore = /-([0-9a-f]{64})\.json$/.exec(name)![1]!;
+		return `${createHash('sha256').update(digestOfStore).update('\n').update(body).digest('hex')}\n${body}`;
+	};
+	const derivedAt = (kind: 'with' | 'without') =>
+		(JSON.parse(text) as Store).figures.findIndex(figure => figure.kind === 'derived' && (kind === 'with') === (figure.value !== undefined));
+
 	it.each([
-		['not JSON', () => '{"format":'],
-		['another format', (entry: any) => ({...entry, format: 2})],
-		['a position past the figures', (entry: any) => ({...entry, derived: [[1e9, 5]]})],
-		['a stated figure given a value', (entry: any) => ({...entry, derived: [[0, 5]]})],
+		['a body changed after it was sealed', (entry: any) => JSON.stringify({...entry, derived: entry.derived.slice(1)})],
+		['not JSON', () => '{"fills":'],
+		['a position past the figures', (entry: any) => ({...entry, derived: [...entry.derived, [1e9, 5]]})],
+		['a stated figure given a value', (entry: any) => ({...entry, derived: [...entry.derived, [0, 5]]})],
+		['a derived figure left without its value', (entry: any) => ({...entry, derived: entry.derived.filter(([index]: [number]) => index !== derivedAt('without'))})],
+		['a value against the one the store gives', (entry: any) => ({...entry, derived: [...entry.derived, [derivedAt('with'), 1]]})],
 		['a value that is not a default', (entry: any) => ({...entry, fills: [[entry.fills[0][0], 'measure', 'value\u001B[2J']]})],
 		['a field that is not defaulted', (entry: any) => ({...entry, fills: [[entry.fills[0][0], 'note', 'value']]})],
+		['a default of another place', (entry: any) => ({...entry, fills: [[entry.fills[0][0], 'relations', []], ...entry.fills]})],
 		['a path to nowhere', (entry: any) => ({...entry, fills: [[['figures', 1e9], 'measure', 'value'], ...entry.fills]})],
-	])('check the store when an entry holds %s, and write the entry anew', (_name, damage) => {
+	])('check the store when an entry holds %s, and write the entry anew', (name, damage) => {
 		const dir = path.join(tempDirectory(), 'cache');
 		const args = ['show', 'latest', '--json', '--db', file];
 		const checked = runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
-		const entryFile = path.join(dir, entriesIn(dir)[0]!);
+		const entryName = entriesIn(dir)[0]!;
+		const entryFile = path.join(dir, entryName);
 		const good = readFileSync(entryFile, 'utf8');
-		const damaged = damage(JSON.parse(good));
-		writeFileSync(entryFile, typeof damaged === 'string' ? damaged : JSON.stringify(damaged));
+		const damaged = damage(JSON.parse(good.split('\n')[1]!));
+		writeFileSync(entryFile, name.startsWith('a body changed') ? `${good.split('\n')[0]}\n${damaged}` : sealed(entryName, typeof damaged === 'string' ? damaged : JSON.stringify(damaged)));
 		expect(runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}})).toEqual(checked);
 		expect(readFileSync(entryFile, 'utf8')).toBe(good);
+	});
+
+	it('use a resealed entry that fits, which shows the seal is what the other cases trip on', () => {
+		const dir = path.join(tempDirectory(), 'cache');
+		const args = ['show', 'latest', '--json', '--db', file];
+		runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+		const entryName = entriesIn(dir)[0]!;
+		const entryFile = path.join(dir, entryName);
+		const body = readFileSync(entryFile, 'utf8').split('\n')[1]!;
+		writeFileSync(entryFile, sealed(entryName, body));
+		const before = statSync(entryFile);
+		runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+		expect([statSync(entryFile).ino, statSync(entryFile).mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+	});
+
+	it('use no directory that others can write to, or that is another user\'s', () => {
+		const args = ['quarters', '--json', '--db', file];
+		const open = path.join(tempDirectory(), 'open');
+		mkdirSync(open, {mode: 0o777});
+		chmodSync(open, 0o777);
+		const run = runCli(args, {env: {QUARTERDECK_CACHE_DIR: open}});
+		expect(run).toEqual(runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}}));
+		expect(entriesIn(open)).toEqual([]);
+		if (process.getuid?.() === 0) {
+			const theirs = path.join(tempDirectory(), 'theirs');
+			mkdirSync(theirs, {mode: 0o700});
+			chownSync(theirs, 65_534, 65_534);
+			expect(runCli(args, {env: {QUARTERDECK_CACHE_DIR: theirs}})).toEqual(run);
+			expect(entriesIn(theirs)).toEqual([]);
+		}
 	});
 
 	it('go on without a cache that cannot be written', () => {
@@ -162,6 +195,23 @@ describe('remembered checks, in loadStore', () => {
 		// Another build checks the store itself, and remembers it apart.
 		expect(await loadStore(file, {cache: {dir, build: 'second'}})).toEqual(checked);
 		expect(entriesIn(dir)).toHaveLength(2);
+	});
+});
+
+describe('remembered checks, of a value of −0', () => {
+	it('give back −0, not 0', async () => {
+		const store = JSON.parse(readFileSync(otherStore, 'utf8'));
+		const figure = store.figures.find((item: {id: string}) => item.id === '21q1-sales-sw');
+		figure.formula = '-(total - total)';
+		const dir = path.join(tempDirectory(), 'cache');
+		const cache: CheckCache = {dir, build: 'test'};
+		const text = JSON.stringify(store);
+		const checked = await checkOrRecall(JSON.parse(text), 'a'.repeat(64), 'other.json', cache);
+		expect(Object.is(checked.figures.find(item => item.id === '21q1-sales-sw')!.value, -0)).toBe(true);
+		expect(entriesIn(dir)).toHaveLength(1);
+		const recalled = await checkOrRecall(JSON.parse(text), 'a'.repeat(64), 'other.json', cache);
+		expect(Object.is(recalled.figures.find(item => item.id === '21q1-sales-sw')!.value, -0)).toBe(true);
+		expect(recalled).toEqual(checked);
 	});
 });
 
