@@ -98,7 +98,8 @@ export const helpText = `
   idle or session time, shutdown); an exec command ends with that command's exit code.
 
   A store of 1 MiB or more is checked once per text: what the checks found is remembered in
-  $QUARTERDECK_CACHE_DIR (default ~/.cache/quarterdeck). QUARTERDECK_NO_CACHE=1 checks every time.
+  $QUARTERDECK_CACHE_DIR (default $XDG_CACHE_HOME/quarterdeck, else ~/.cache/quarterdeck).
+  QUARTERDECK_NO_CACHE=1 checks every time.
 
   Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
   quarter in the store: latest, latest-1, latest-4 (a year earlier).
