@@ -173,7 +173,7 @@ const plainSeries = lazyByKey((dataset, metric): ReadonlyMap<string, readonly Re
  */
 export function seriesByPeriod(dataset: Dataset, series: string): ReadonlyMap<string, readonly ResolvedFigure[]> {
 	const metric = metricOf(series);
-	if (series === `value|${metric}|||` && !metricSeries.has(dataset, metric)) return plainSeries(dataset, metric);
+	if (series === seriesId({metric}) && !metricSeries.has(dataset, metric)) return plainSeries(dataset, metric);
 	return metricSeries.get(dataset, metric).bySeries.get(series) ?? noPeriods;
 }
 
