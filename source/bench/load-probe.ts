@@ -1,8 +1,8 @@
 import {readFile} from 'node:fs/promises';
 import {performance} from 'node:perf_hooks';
 import process from 'node:process';
-import {checkCacheFor} from '../data/check-cache.js';
-import {acceptStore, checkOrRecall, digestFor} from '../data/store.js';
+import {checkCacheFor, digestFor} from '../data/check-cache.js';
+import {acceptStore, checkOrRecall} from '../data/store.js';
 import {createDataset} from '../model/dataset.js';
 
 /**

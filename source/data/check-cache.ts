@@ -4,7 +4,8 @@ import path from 'node:path';
 import process from 'node:process';
 import {nearlyEqual, type ResolvedFigure} from '../model/derive.js';
 import type {Store} from './schema.js';
-import {defaultKey, type ShapeFill} from './shape.js';
+import {declaredDefaults, defaultKey, type ShapeFill} from './shape.js';
+import storeJsonSchema from './store-schema.json' with {type: 'json'};
 import type {LoadedStore} from './store.js';
 
 /**
@@ -54,6 +55,11 @@ export function checkCacheFor(env: Readonly<Record<string, string | undefined>>)
 	if (!build || env.QUARTERDECK_NO_CACHE) return undefined;
 	const dir = env.QUARTERDECK_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'quarterdeck');
 	return {dir: path.resolve(dir), build};
+}
+
+/** The digest a store's text is remembered by; none without a cache, or for a text too small for that to pay. */
+export function digestFor(text: string, cache: CheckCache | undefined): string | undefined {
+	return cache && text.length >= rememberedFrom ? digestOf(text) : undefined;
 }
 
 /** Characters of text hashed at a time. */
@@ -190,18 +196,21 @@ function readEntry(cache: CheckCache, digest: string): string | undefined {
 
 const isIndex = (value: unknown, length: number): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < length;
 
+/** Every default the schema declares, as {@link defaultKey}s; made when an entry is first read. */
+let defaults: Set<string> | undefined;
+
 /** A path as the schema's defaults name their place: each index a `*`. */
 const placeOf = (at: ReadonlyArray<unknown>) => at.map(step => (typeof step === 'number' ? '*' : step)).join('.');
 
 /**
  * The store the checks would give for `data`, the parsed text whose digest is `digest`, from what
  * they found before; undefined when nothing is remembered or what is does not fit `data`, and the
- * caller checks the store. `defaults` holds every default the schema declares ({@link defaultKey}):
- * a fill may put only the default of its place, in an object that lacks the field. Every derived
+ * caller checks the store. A fill may put only the default the schema declares for its place, in
+ * an object that lacks the field. Every derived
  * figure without a value needs one, and a value the store states must agree with the entry's.
  * Nothing in `data` changes unless everything fits.
  */
-export function recallChecks(cache: CheckCache, digest: string, data: unknown, defaults: ReadonlySet<string>): LoadedStore | undefined {
+export function recallChecks(cache: CheckCache, digest: string, data: unknown): LoadedStore | undefined {
 	const text = readEntry(cache, digest);
 	if (text === undefined) return undefined;
 	const newline = text.indexOf('\n');
@@ -219,7 +228,7 @@ export function recallChecks(cache: CheckCache, digest: string, data: unknown, d
 	for (const fill of remembered.fills) {
 		if (!Array.isArray(fill) || !Array.isArray(fill[0]) || typeof fill[1] !== 'string') return undefined;
 		const [at, key, value] = fill as [unknown[], string, unknown];
-		if (!defaults.has(defaultKey(placeOf(at), key, value))) return undefined;
+		if (!(defaults ??= declaredDefaults(storeJsonSchema)).has(defaultKey(placeOf(at), key, value))) return undefined;
 		let target: unknown = data;
 		for (const step of at) {
 			if (Array.isArray(target) ? !isIndex(step, target.length) : typeof target !== 'object' || target === null || typeof step !== 'string' || !Object.hasOwn(target, step)) return undefined;

@@ -1,11 +1,11 @@
 import {Low} from 'lowdb';
 import {DataFile, JSONFile} from 'lowdb/node';
 import {DataError} from '../errors.js';
-import {digestOf, rememberChecks, rememberedFrom, recallChecks, type CheckCache} from './check-cache.js';
+import {digestFor, rememberChecks, recallChecks, type CheckCache} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
-import {compileShape, declaredDefaults, type ShapeFill} from './shape.js';
+import {compileShape, type ShapeFill} from './shape.js';
 import storeJsonSchema from './store-schema.json' with {type: 'json'};
 import {findReferenceError} from './validate.js';
 import {SCHEMA_VERSION} from './version.js';
@@ -38,30 +38,26 @@ export function finishStore(store: Store, file: string): LoadedStore {
 let isStoreShape: ReturnType<typeof compileShape> | undefined;
 
 /**
- * Checks a parsed JSON value that the caller hands over (defaults are filled in place) and computes
- * its derived figures, as every command that reads a store does. The shape is checked against the
- * JSON Schema; only a store that fails it loads zod, whose message names the field and what was
- * expected. `file` only names the store in error messages. The defaults filled in are listed in
- * `filled` when it is given; a store that passed only through zod leaves it undefined.
+ * {@link acceptStore}, and the defaults the shape check filled in; none for a store that passed
+ * only through zod, which checks a copy.
  */
-export async function acceptStore(data: unknown, file: string, filled?: {fills?: ShapeFill[] | undefined}): Promise<LoadedStore> {
+async function acceptWithFills(data: unknown, file: string): Promise<{store: LoadedStore; fills?: ShapeFill[]}> {
 	checkSchemaVersion(data, file);
 	isStoreShape ??= compileShape(storeJsonSchema);
 	const fills: ShapeFill[] = [];
-	if (isStoreShape(data, fills)) {
-		const loaded = finishStore(data as Store, file);
-		if (filled) filled.fills = fills;
-		return loaded;
-	}
+	if (isStoreShape(data, fills)) return {store: finishStore(data as Store, file), fills};
 	const {parseStore} = await import('./parse-store.js');
-	return parseStore(data, file);
+	return {store: parseStore(data, file)};
 }
 
-let defaults: Set<string> | undefined;
-
-/** The digest a store's text is remembered by; none for a text too small for that to pay. */
-export function digestFor(text: string, cache: CheckCache | undefined): string | undefined {
-	return cache && text.length >= rememberedFrom ? digestOf(text) : undefined;
+/**
+ * Checks a parsed JSON value that the caller hands over (defaults are filled in place) and computes
+ * its derived figures, as every command that reads a store does. The shape is checked against the
+ * JSON Schema; only a store that fails it loads zod, whose message names the field and what was
+ * expected. `file` only names the store in error messages.
+ */
+export async function acceptStore(data: unknown, file: string): Promise<LoadedStore> {
+	return (await acceptWithFills(data, file)).store;
 }
 
 /**
@@ -70,12 +66,11 @@ export function digestFor(text: string, cache: CheckCache | undefined): string |
  */
 export async function checkOrRecall(data: unknown, digest: string | undefined, file: string, cache: CheckCache | undefined): Promise<LoadedStore> {
 	if (!cache || digest === undefined) return acceptStore(data, file);
-	const recalled = recallChecks(cache, digest, data, (defaults ??= declaredDefaults(storeJsonSchema)));
+	const recalled = recallChecks(cache, digest, data);
 	if (recalled) return recalled;
-	const filled: {fills?: ShapeFill[] | undefined} = {};
-	const loaded = await acceptStore(data, file, filled);
-	if (filled.fills) rememberChecks(cache, digest, data as Store, filled.fills, loaded);
-	return loaded;
+	const {store, fills} = await acceptWithFills(data, file);
+	if (fills) rememberChecks(cache, digest, data as Store, fills, store);
+	return store;
 }
 
 /**
