@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import {replaceFile} from './replace-file.js';
 
 /** What `require` hands a CommonJS module; the bundles call it and read nothing else from it but these. */
 type ModuleRequire = ((id: string) => unknown) & Pick<NodeJS.Require, 'resolve' | 'cache' | 'main'>;
@@ -20,8 +21,8 @@ export type BundleLoader = {
 	/** The exports of `name` in the directory, compiled and run once per process, as `require` would. */
 	load: (name: string) => unknown;
 	/**
-	 * Writes each loaded bundle's code cache (`<bundle>.cache`) as it stands, through a temporary file
-	 * and a rename. Only a loader made for making caches has them to write.
+	 * Writes each loaded bundle's code cache (`<bundle>.cache`) as it stands, whole or not at all.
+	 * Only a loader made for making caches has them to write.
 	 */
 	writeCaches: () => void;
 };
@@ -97,11 +98,7 @@ export function bundleLoader(directory: string, {makingCaches = false}: {makingC
 		load,
 		writeCaches() {
 			if (!makingCaches) throw new Error('bundleLoader: this loader was made to run bundles, not to make their caches');
-			for (const {file, bytes, script} of compiled) {
-				const temporary = `${file}.cache.${process.pid}.tmp`;
-				fs.writeFileSync(temporary, cacheFile(bytes, script.createCachedData()));
-				fs.renameSync(temporary, `${file}.cache`);
-			}
+			for (const {file, bytes, script} of compiled) replaceFile(`${file}.cache`, cacheFile(bytes, script.createCachedData()));
 		},
 	};
 }

@@ -1,7 +1,8 @@
-import {mkdir, rename, writeFile} from 'node:fs/promises';
+import {mkdir} from 'node:fs/promises';
 import path from 'node:path';
 import type {Figure, Metric, Relation, Segment, Site, SiteEvent, Source, Store} from '../data/schema.js';
 import {SCHEMA_VERSION} from '../data/version.js';
+import {replaceFile} from '../replace-file.js';
 import {formatValue} from '../model/format.js';
 import {daysInPeriod, quarterFromOrdinal, quarterOrdinal} from '../model/period.js';
 
@@ -341,10 +342,8 @@ function categoryAt(site: Site, at: number, quarters: readonly string[]): string
 	return eventsUpTo(site, at, quarters).findLast(event => event.category !== undefined)?.category;
 }
 
-/** Writes a store as JSON, through a temporary file and a rename, creating the folder if needed. */
+/** Writes a store as JSON, whole or not at all ({@link replaceFile}), creating the folder if needed. */
 export async function writeGeneratedStore(file: string, store: Store): Promise<void> {
 	await mkdir(path.dirname(file), {recursive: true});
-	const temporary = `${file}.${process.pid}.tmp`;
-	await writeFile(temporary, `${JSON.stringify(store, null, '\t')}\n`);
-	await rename(temporary, file);
+	replaceFile(file, `${JSON.stringify(store, null, '\t')}\n`);
 }

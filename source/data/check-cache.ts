@@ -7,6 +7,7 @@ import type {Store} from './schema.js';
 import {declaredDefaults, defaultKey, type ShapeFill} from './shape.js';
 import storeJsonSchema from './store-schema.json' with {type: 'json'};
 import type {LoadedStore} from './store.js';
+import {replaceFile} from '../replace-file.js';
 
 /**
  * What this build's checks found in a store, remembered by the SHA-256 of the store's text: the
@@ -126,9 +127,9 @@ function pathsTo(root: unknown, targets: ReadonlySet<object>): Map<object, Array
 
 /**
  * Remembers what the checks found in the store whose text has `digest`: `data` is the parsed store
- * after the checks filled its defaults (`fills`), `loaded` what they gave. Written atomically (a
- * temporary file, then a rename); a cache that cannot be written is left alone, as the command has
- * what it needs.
+ * after the checks filled its defaults (`fills`), `loaded` what they gave. Written whole or not at
+ * all ({@link replaceFile}); a cache that cannot be written is left alone, as the command has what
+ * it needs.
  */
 export function rememberChecks(cache: CheckCache, digest: string, data: Store, fills: readonly ShapeFill[], loaded: LoadedStore): void {
 	const paths = fills.length === 0 ? new Map() : pathsTo(data, new Set(fills.map(fill => fill.target)));
@@ -144,19 +145,12 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 		if (loaded.figures[index] !== figures[index]) remembered.derived.push([index, Object.is(value, -0) ? '-0' : value]);
 	}
 	if (!isPrivateDirectory(cache.dir, true)) return;
-	const file = entryFile(cache, digest);
-	const temporary = `${file}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`;
 	const body = JSON.stringify(remembered);
 	try {
-		fs.writeFileSync(temporary, `${sealOf(digest, body)}\n${body}`, {mode: 0o600, flag: 'wx'});
-		fs.renameSync(temporary, file);
+		replaceFile(entryFile(cache, digest), `${sealOf(digest, body)}\n${body}`, 0o600);
 		prune(cache.dir);
 	} catch {
-		try {
-			fs.rmSync(temporary, {force: true});
-		} catch {
-			// Nothing was written.
-		}
+		// The command has the store it needs; the next one checks it again.
 	}
 }
 
