@@ -1,5 +1,6 @@
 import process from 'node:process';
 import {runCli} from './commands.js';
+import {checkCacheFor} from './data/check-cache.js';
 import {fdWriter, isTerminal, messageWriter} from './output/stdio.js';
 import {prepareInteractive} from './terminal-env.js';
 
@@ -40,6 +41,7 @@ export async function main(): Promise<void> {
 		columns: (stdoutIsTTY && process.stdout.columns) || 100,
 		env: process.env,
 		cwd: process.cwd(),
+		checkCache: checkCacheFor(process.env),
 		confirm,
 	});
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
-import {checkCacheFor} from './data/check-cache.js';
+import type {CheckCache} from './data/check-cache.js';
 import {loadStore, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
 import type {TextWriter} from './output/stdio.js';
@@ -26,6 +26,11 @@ export type CommandIo = {
 	cwd: string;
 	/** Asks a yes/no question on the terminal; absent where there is no one to ask. */
 	confirm?: ((question: string) => Promise<boolean>) | undefined;
+	/**
+	 * Where a large store's checks are remembered: the process's choice (see check-cache.ts), never
+	 * an SSH visitor's. None: every store is checked every time.
+	 */
+	checkCache?: CheckCache | undefined;
 	/** A store already read and checked (a server's): a command on that file uses it instead of reading it again. */
 	loaded?: {db: string; dataset: Dataset} | undefined;
 };
@@ -285,7 +290,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				),
 			};
 		}
-		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: checkCacheFor(io.env)}));
+		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: io.checkCache}));
 		if (command === 'serve') {
 			expectArguments(command, args, []);
 			return {serve: {flags, db, dataset}};
