@@ -59,8 +59,15 @@ describe('seriesGroups', () => {
 });
 
 describe('seriesByPeriod', () => {
+	/** A generated store with one more revenue figure, for named sites and no segment: not a plain one. */
+	const withSiteFigure = () => {
+		const store = generateStore({quarters: 12, segments: 6, sites: 8, seed: 11});
+		const total = store.figures.find(figure => figure.metric === 'revenue' && figure.segment === undefined && figure.kind === 'stated')!;
+		store.figures.push({...total, id: 'site-revenue', sites: [store.sites[0]!.id], value: 1});
+		return store;
+	};
 	const fresh = () => [
-		createDataset(finishStore(generateStore({quarters: 12, segments: 6, sites: 8, seed: 11}), 'generated.json')),
+		createDataset(finishStore(withSiteFigure(), 'generated.json')),
 		createDataset(hemacare.store),
 		createDataset(other.store),
 	];
@@ -87,6 +94,20 @@ describe('seriesByPeriod', () => {
 		}
 		// The stores have plain series and others (segments, sites, changes) in the same metrics.
 		expect(plain).toBeGreaterThan(100);
+		expect(before[0]!.store.figures.some(figure => figure.id === 'site-revenue')).toBe(true);
+	});
+
+	it('reads a plain series from the scan until the metric is indexed, then from the index', () => {
+		const [dataset] = fresh();
+		const series = seriesId({metric: 'revenue'});
+		const scanned = seriesByPeriod(dataset!, series);
+		const steps = seriesGroups(dataset!);
+		for (let step = steps.next(); !step.done; step = steps.next());
+		const indexed = seriesByPeriod(dataset!, series);
+		// The same figures, in lists of their own: the first read did not build the index.
+		expect([...indexed]).toEqual([...scanned]);
+		expect(indexed).not.toBe(scanned);
+		expect(seriesByPeriod(dataset!, series)).toBe(indexed);
 	});
 });
 
