@@ -6,7 +6,7 @@ import {generateStore, writeGeneratedStore} from '../../source/bench/generate-st
 import {digestOf, rememberedFrom, type CheckCache} from '../../source/data/check-cache.js';
 import type {Store} from '../../source/data/schema.js';
 import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js';
-import {bundledStore, digest, otherStore, runCli, tempDirectory} from '../helpers.js';
+import {bundledStore, digest, otherStore, readJson, runCli, tempDirectory, writeStoreText} from '../helpers.js';
 
 /**
  * A store over the size whose checks are remembered, with defaults left out (a figure's measure, a
@@ -22,6 +22,16 @@ async function largeStore(): Promise<string> {
 }
 
 const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.json')) : []);
+/** Runs the built command line with its checks remembered in `dir`. */
+const runWith = (dir: string, args: string[]) => runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+/** A fresh cache directory's path, not yet made. */
+const freshCache = () => path.join(tempDirectory(), 'cache');
+/** What changes when a file is written anew (a rename puts a new inode in place). */
+const stamp = (file: string) => {
+	const {ino, mtimeMs} = statSync(file);
+	return {ino, mtimeMs};
+};
+
 const commands = [['quarters'], ['show', 'latest'], ['diff', 'latest-4', 'latest'], ['segments'], ['centers'], ['balance'], ['check', '--fail-on', 'error']];
 
 let file: string;
@@ -35,14 +45,14 @@ beforeAll(async () => {
 describe('remembered checks, in the built command line', () => {
 	it('remember a large store once, and give every command the output a full check gives', () => {
 		expect(text.length).toBeGreaterThanOrEqual(rememberedFrom);
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		const before = digest(file);
 		for (const args of commands) {
 			const checked = runCli([...args, '--json', '--db', file], {env: {QUARTERDECK_NO_CACHE: '1', QUARTERDECK_CACHE_DIR: dir}});
 			expect(checked.stderr).toBe('');
 			if (args === commands[0]) expect(entriesIn(dir)).toEqual([]);
-			const first = runCli([...args, '--json', '--db', file], {env: {QUARTERDECK_CACHE_DIR: dir}});
-			const again = runCli([...args, '--json', '--db', file], {env: {QUARTERDECK_CACHE_DIR: dir}});
+			const first = runWith(dir, [...args, '--json', '--db', file]);
+			const again = runWith(dir, [...args, '--json', '--db', file]);
 			expect([first.code, first.stderr, first.stdout]).toEqual([checked.code, '', checked.stdout]);
 			expect([again.code, again.stderr, again.stdout]).toEqual([checked.code, '', checked.stdout]);
 		}
@@ -54,27 +64,26 @@ describe('remembered checks, in the built command line', () => {
 	});
 
 	it('use an entry as it is once the text is remembered, without writing it again', () => {
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		const args = ['show', 'latest', '--json', '--db', file];
-		const first = runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+		const first = runWith(dir, args);
 		const entry = path.join(dir, entriesIn(dir)[0]!);
-		const written = statSync(entry);
+		const written = stamp(entry);
 		expect(readFileSync(entry, 'utf8').split('\n')[1]).toContain('[["figures",0],"measure","value"]');
-		expect(runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}})).toEqual(first);
+		expect(runWith(dir, args)).toEqual(first);
 		// A miss would have written a new file in its place.
-		expect([statSync(entry).ino, statSync(entry).mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+		expect(stamp(entry)).toEqual(written);
 	});
 
 	it('check a store again when its text changes, and remember only a store that passes', () => {
-		const dir = path.join(tempDirectory(), 'cache');
-		expect(runCli(['quarters', '--db', file], {env: {QUARTERDECK_CACHE_DIR: dir}}).code).toBe(0);
+		const dir = freshCache();
+		expect(runWith(dir, ['quarters', '--db', file]).code).toBe(0);
 		const store = JSON.parse(text) as Store;
 		// One derived figure now states a value its formula does not give.
 		const index = store.figures.findIndex(figure => figure.kind === 'derived');
 		store.figures[index]!.value = 1;
-		const changed = path.join(tempDirectory(), 'changed.json');
-		writeFileSync(changed, JSON.stringify(store, null, '\t'));
-		const run = runCli(['quarters', '--db', changed], {env: {QUARTERDECK_CACHE_DIR: dir}});
+		const changed = writeStoreText(JSON.stringify(store, null, '\t'), 'changed.json');
+		const run = runWith(dir, ['quarters', '--db', changed]);
 		expect(run.code).toBe(3);
 		expect(run.stderr).toMatch(new RegExp(`changed\\.json: figures\\[${index}\\]\\.value: the store says 1 but`));
 		expect(entriesIn(dir)).toHaveLength(1);
@@ -100,29 +109,29 @@ describe('remembered checks, in the built command line', () => {
 		['a default of another place', (entry: any) => ({...entry, fills: [[entry.fills[0][0], 'relations', []], ...entry.fills]})],
 		['a path to nowhere', (entry: any) => ({...entry, fills: [[['figures', 1e9], 'measure', 'value'], ...entry.fills]})],
 	])('check the store when an entry holds %s, and write the entry anew', (name, damage) => {
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		const args = ['show', 'latest', '--json', '--db', file];
-		const checked = runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+		const checked = runWith(dir, args);
 		const entryName = entriesIn(dir)[0]!;
 		const entryFile = path.join(dir, entryName);
 		const good = readFileSync(entryFile, 'utf8');
 		const damaged = damage(JSON.parse(good.split('\n')[1]!));
 		writeFileSync(entryFile, name.startsWith('a body changed') ? `${good.split('\n')[0]}\n${damaged}` : sealed(entryName, typeof damaged === 'string' ? damaged : JSON.stringify(damaged)));
-		expect(runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}})).toEqual(checked);
+		expect(runWith(dir, args)).toEqual(checked);
 		expect(readFileSync(entryFile, 'utf8')).toBe(good);
 	});
 
 	it('use a resealed entry that fits, which shows the seal is what the other cases trip on', () => {
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		const args = ['show', 'latest', '--json', '--db', file];
-		runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+		runWith(dir, args);
 		const entryName = entriesIn(dir)[0]!;
 		const entryFile = path.join(dir, entryName);
 		const body = readFileSync(entryFile, 'utf8').split('\n')[1]!;
 		writeFileSync(entryFile, sealed(entryName, body));
-		const before = statSync(entryFile);
-		runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
-		expect([statSync(entryFile).ino, statSync(entryFile).mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+		const before = stamp(entryFile);
+		runWith(dir, args);
+		expect(stamp(entryFile)).toEqual(before);
 	});
 
 	it('use no directory that others can write to, or that is another user\'s', () => {
@@ -130,38 +139,38 @@ describe('remembered checks, in the built command line', () => {
 		const open = path.join(tempDirectory(), 'open');
 		mkdirSync(open, {mode: 0o777});
 		chmodSync(open, 0o777);
-		const run = runCli(args, {env: {QUARTERDECK_CACHE_DIR: open}});
+		const run = runWith(open, args);
 		expect(run).toEqual(runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}}));
 		expect(entriesIn(open)).toEqual([]);
 		if (process.getuid?.() === 0) {
 			const theirs = path.join(tempDirectory(), 'theirs');
 			mkdirSync(theirs, {mode: 0o700});
 			chownSync(theirs, 65_534, 65_534);
-			expect(runCli(args, {env: {QUARTERDECK_CACHE_DIR: theirs}})).toEqual(run);
+			expect(runWith(theirs, args)).toEqual(run);
 			expect(entriesIn(theirs)).toEqual([]);
 		}
 	});
 
 	it('go on without a cache that cannot be written', () => {
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		// A file where the directory would be.
 		writeFileSync(dir, 'not a directory');
 		const args = ['quarters', '--json', '--db', file];
-		const run = runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+		const run = runWith(dir, args);
 		expect(run).toEqual(runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}}));
 		expect(run.code).toBe(0);
 	});
 
 	it('leave a small store to be checked every time', () => {
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		expect(readFileSync(bundledStore, 'utf8').length).toBeLessThan(rememberedFrom);
-		expect(runCli(['quarters', '--db', bundledStore], {env: {QUARTERDECK_CACHE_DIR: dir}}).code).toBe(0);
+		expect(runWith(dir, ['quarters', '--db', bundledStore]).code).toBe(0);
 		expect(existsSync(dir)).toBe(false);
 	});
 
 	it('keep the newest 64 entries', () => {
-		const dir = path.join(tempDirectory(), 'cache');
-		runCli(['quarters', '--db', file], {env: {QUARTERDECK_CACHE_DIR: dir}});
+		const dir = freshCache();
+		runWith(dir, ['quarters', '--db', file]);
 		const [entry] = entriesIn(dir);
 		const content = readFileSync(path.join(dir, entry!));
 		// 70 older entries of other texts, the first the oldest.
@@ -173,9 +182,8 @@ describe('remembered checks, in the built command line', () => {
 		// The next entry written prunes the directory.
 		const store = JSON.parse(text) as Store;
 		store.company.name += ' (restated)';
-		const other = path.join(tempDirectory(), 'other.json');
-		writeFileSync(other, JSON.stringify(store, null, '\t'));
-		expect(runCli(['quarters', '--db', other], {env: {QUARTERDECK_CACHE_DIR: dir}}).code).toBe(0);
+		const other = writeStoreText(JSON.stringify(store, null, '\t'), 'other.json');
+		expect(runWith(dir, ['quarters', '--db', other]).code).toBe(0);
 		const left = entriesIn(dir);
 		expect(left).toHaveLength(64);
 		expect(left).toContain(entry);
@@ -186,12 +194,16 @@ describe('remembered checks, in the built command line', () => {
 
 describe('remembered checks, in loadStore', () => {
 	it('give the very store a full check gives, and are kept apart by build', async () => {
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		const cache: CheckCache = {dir, build: 'first'};
 		const checked = await acceptStore(JSON.parse(text), file);
 		expect(await loadStore(file, {cache})).toEqual(checked);
 		expect(entriesIn(dir)).toHaveLength(1);
+		const entry = path.join(dir, entriesIn(dir)[0]!);
+		const written = stamp(entry);
 		expect(await loadStore(file, {cache})).toEqual(checked);
+		// Recalled: a store checked again would have written its entry anew.
+		expect(stamp(entry)).toEqual(written);
 		// Another build checks the store itself, and remembers it apart.
 		expect(await loadStore(file, {cache: {dir, build: 'second'}})).toEqual(checked);
 		expect(entriesIn(dir)).toHaveLength(2);
@@ -200,16 +212,19 @@ describe('remembered checks, in loadStore', () => {
 
 describe('remembered checks, of a value of −0', () => {
 	it('give back −0, not 0', async () => {
-		const store = JSON.parse(readFileSync(otherStore, 'utf8'));
+		const store = readJson(otherStore);
 		const figure = store.figures.find((item: {id: string}) => item.id === '21q1-sales-sw');
 		figure.formula = '-(total - total)';
-		const dir = path.join(tempDirectory(), 'cache');
+		const dir = freshCache();
 		const cache: CheckCache = {dir, build: 'test'};
 		const text = JSON.stringify(store);
 		const checked = await checkOrRecall(JSON.parse(text), 'a'.repeat(64), 'other.json', cache);
 		expect(Object.is(checked.figures.find(item => item.id === '21q1-sales-sw')!.value, -0)).toBe(true);
 		expect(entriesIn(dir)).toHaveLength(1);
+		const entry = path.join(dir, entriesIn(dir)[0]!);
+		const written = stamp(entry);
 		const recalled = await checkOrRecall(JSON.parse(text), 'a'.repeat(64), 'other.json', cache);
+		expect(stamp(entry)).toEqual(written);
 		expect(Object.is(recalled.figures.find(item => item.id === '21q1-sales-sw')!.value, -0)).toBe(true);
 		expect(recalled).toEqual(checked);
 	});
