@@ -304,8 +304,11 @@ function intoFull(args: string[], into: 1 | 2) {
 }
 
 describe('output to a pipe or a file', () => {
+	/** The command line piped into a reader that reads nothing (`| true`); `streams` `2>&1` sends messages there too. */
+	const intoGoneReader = (args: string, streams = '') => spawnSync('bash', ['-c', `set -o pipefail; "$0" "$1" ${args} ${streams}| true`, process.execPath, cli], {encoding: 'utf8'});
+
 	it('ends quietly when the reader goes away: no stack trace, and the exit code of the command', () => {
-		const run = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" quarters | true', process.execPath, cli], {encoding: 'utf8'});
+		const run = intoGoneReader('quarters');
 		expect(run.stderr).toBe('');
 		expect(run.status).toBe(0);
 	});
@@ -335,14 +338,13 @@ describe('output to a pipe or a file', () => {
 	});
 
 	it('keeps each exit code when the reader of the messages goes away', () => {
-		const exitOf = (args: string) => spawnSync('bash', ['-c', `set -o pipefail; "$0" "$1" ${args} 2>&1 | true`, process.execPath, cli]).status;
+		const exitOf = (args: string) => intoGoneReader(args, '2>&1 ').status;
 		expect(exitOf('no-such-command')).toBe(2);
 		expect(exitOf('quarters --db /no/such/store.json')).toBe(3);
 	});
 
 	it.skipIf(!hasPerl)('waits on a pipe another program left non-blocking, and all of the output arrives', () => {
-		const store = path.join(tempDirectory(), 'store.json');
-		writeFileSync(store, JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
+		const store = writeStoreText(JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
 		const args = ['centers', '--json', '--db', store];
 		const expected = runCli(args).stdout;
 		// More than a pipe holds (64 KiB): the writes meet a full pipe while the reader sleeps.

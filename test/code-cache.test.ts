@@ -1,29 +1,37 @@
 import {spawnSync} from 'node:child_process';
-import {appendFileSync, cpSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {PtySession} from '../source/bench/pty.js';
 import {bundleLoader} from '../source/code-cache.js';
-import {bundledStore, root, tempDirectory} from './helpers.js';
+import {bundledStore, readJson, root, tempDirectory, writeStoreText} from './helpers.js';
 
 const recorder = path.join(root, 'test/fixtures/record-code-cache.cjs');
 
-/** Runs `<directory>/cli.js` piped, and reports how each bundle it compiled took its code cache. */
-function runWithLog(directory: string, args: string[], nodeFlags: string[] = []): {code: number | null; stdout: string; stderr: string; caches: Map<string, string>} {
+/** An empty file for the recorder to write to. */
+function emptyLog(): string {
 	const log = path.join(tempDirectory(), 'caches.txt');
 	writeFileSync(log, '');
+	return log;
+}
+
+/** What the recorder wrote: each bundle compiled, in order, and how it took its code cache. */
+function cachesIn(log: string): Array<[string, string]> {
+	return readFileSync(log, 'utf8')
+		.trim()
+		.split('\n')
+		.filter(Boolean)
+		.map(line => [path.basename(line.split(' ')[0]!), line.split(' ')[1]!]);
+}
+
+/** Runs `<directory>/cli.js` piped, and reports how each bundle it compiled took its code cache. */
+function runWithLog(directory: string, args: string[], nodeFlags: string[] = []): {code: number | null; stdout: string; stderr: string; caches: Map<string, string>} {
+	const log = emptyLog();
 	const result = spawnSync(process.execPath, [...nodeFlags, '-r', recorder, path.join(directory, 'cli.js'), ...args], {
 		encoding: 'utf8',
 		env: {...process.env, QUARTERDECK_CACHE_LOG: log, NO_COLOR: undefined, FORCE_COLOR: undefined},
 	});
-	const caches = new Map(
-		readFileSync(log, 'utf8')
-			.trim()
-			.split('\n')
-			.filter(Boolean)
-			.map(line => [path.basename(line.split(' ')[0]!), line.split(' ')[1]!]),
-	);
-	return {code: result.status, stdout: result.stdout, stderr: result.stderr, caches};
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr, caches: new Map(cachesIn(log))};
 }
 
 /** A copy of the build, to damage; the bundled store is named with --db since it is not beside the copy. */
@@ -41,18 +49,16 @@ describe('code caches', () => {
 		const run = runWithLog(dist, quartersArgs);
 		expect(run.code).toBe(0);
 		expect(run.caches).toEqual(new Map([['main.js', 'used']]));
-		const store = JSON.parse(readFileSync(bundledStore, 'utf8'));
+		const store = readJson(bundledStore);
 		store.figures[0].value = 'many';
-		const damaged = path.join(tempDirectory(), 'store.json');
-		writeFileSync(damaged, JSON.stringify(store));
+		const damaged = writeStoreText(JSON.stringify(store));
 		const failed = runWithLog(dist, ['quarters', '--json', '--db', damaged]);
 		expect(failed.code).toBe(3);
 		expect(failed.caches).toEqual(new Map([['main.js', 'used'], ['parse-store.js', 'used']]));
 	});
 
 	it('the explorer compiles explore-local.js from its cache', async () => {
-		const log = path.join(tempDirectory(), 'caches.txt');
-		writeFileSync(log, '');
+		const log = emptyLog();
 		const session = new PtySession([process.execPath, '-r', recorder, path.join(dist, 'cli.js'), '--db', bundledStore], {
 			columns: 100,
 			rows: 30,
@@ -60,7 +66,10 @@ describe('code caches', () => {
 		});
 		await session.waitForFrame(0, frame => frame.includes('q quit'), 10_000, 'the first frame');
 		expect(await session.close('q')).toBe(0);
-		expect(readFileSync(log, 'utf8').trim().split('\n').map(line => path.basename(line.split(' ')[0]!) + ' ' + line.split(' ')[1])).toEqual(['main.js used', 'explore-local.js used']);
+		expect(cachesIn(log)).toEqual([
+			['main.js', 'used'],
+			['explore-local.js', 'used'],
+		]);
 	});
 
 	it('a cache is offered only for the bytes it was made from, and V8 refuses one made under other flags', () => {
@@ -112,7 +121,7 @@ describe('code caches', () => {
 	});
 
 	it('every bundle is strict code, as the ES modules it is built from', () => {
-		const bundles = spawnSync('ls', [dist], {encoding: 'utf8'}).stdout.trim().split('\n').filter(file => file.endsWith('.js'));
+		const bundles = readdirSync(dist).sort().filter(file => file.endsWith('.js'));
 		expect(bundles.length).toBeGreaterThan(1);
 		for (const bundle of bundles) {
 			const lines = readFileSync(path.join(dist, bundle), 'utf8').split('\n');
@@ -122,7 +131,7 @@ describe('code caches', () => {
 	});
 
 	it('the build leaves a cache beside every bundle, and nothing of the run that made them', () => {
-		const files = spawnSync('ls', [dist], {encoding: 'utf8'}).stdout.trim().split('\n');
+		const files = readdirSync(dist).sort();
 		const bundles = files.filter(file => file.endsWith('.js') && file !== 'cli.js');
 		expect(bundles.sort()).toEqual(['explore-local.js', 'import.js', 'main.js', 'parse-store.js', 'serve.js']);
 		for (const bundle of bundles) expect(files).toContain(`${bundle}.cache`);
@@ -154,7 +163,7 @@ describe('bundleLoader', () => {
 		expect(cache.readUInt32LE(0)).toBe(text.length);
 		expect(cache.subarray(4, 4 + text.length).toString()).toBe(text);
 		expect(cache.length).toBeGreaterThan(4 + text.length);
-		expect(spawnSync('ls', [directory], {encoding: 'utf8'}).stdout.trim().split('\n')).toEqual(['c.js', 'c.js.cache']);
+		expect(readdirSync(directory).sort()).toEqual(['c.js', 'c.js.cache']);
 	});
 
 	it('has no caches to write when made to run bundles, and writes no file', () => {
@@ -163,6 +172,6 @@ describe('bundleLoader', () => {
 		const loader = bundleLoader(directory);
 		expect(loader.load('d.js')).toEqual({ok: true});
 		expect(() => loader.writeCaches()).toThrow('not to make their caches');
-		expect(spawnSync('ls', [directory], {encoding: 'utf8'}).stdout.trim().split('\n')).toEqual(['d.js']);
+		expect(readdirSync(directory).sort()).toEqual(['d.js']);
 	});
 });
