@@ -8,6 +8,9 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 
+// The repository, which holds source/ and dist/.
+const root = fileURLToPath(new URL('..', import.meta.url));
+
 // The string-width that Ink and its helpers load, patched below and consulted at build time.
 const stringWidthFile = fileURLToPath(import.meta.resolve('string-width'));
 
@@ -331,7 +334,6 @@ const applyPatches = {
  * remembered under it (source/data/check-cache.ts), so another build checks the store again.
  */
 async function buildId() {
-	const root = fileURLToPath(new URL('..', import.meta.url));
 	const files = (await readdir(path.join(root, 'source'), {recursive: true, withFileTypes: true}))
 		.filter(entry => entry.isFile())
 		.map(entry => path.relative(root, path.join(entry.parentPath, entry.name)))
@@ -341,7 +343,7 @@ async function buildId() {
 	return hash.digest('hex').slice(0, 16);
 }
 
-const outdir = new URL('../dist/', import.meta.url).pathname;
+const outdir = path.join(root, 'dist');
 await rm(outdir, {recursive: true, force: true});
 
 /** What both builds share: one bundle per entry, patched, minified in layout only. */
@@ -374,7 +376,6 @@ const onDemand = {
 const loadOnDemand = {
 	name: 'load-on-demand',
 	setup(builder) {
-		const root = fileURLToPath(new URL('..', import.meta.url));
 		builder.onResolve({filter: /\.js$/}, ({path: imported, kind, resolveDir}) => {
 			if (kind !== 'dynamic-import') return undefined;
 			const target = path.resolve(resolveDir, imported).replace(/\.js$/, '.ts');
@@ -410,7 +411,7 @@ await build({
 // dist/cli.js, the file Node starts: it compiles main.js with its code cache.
 await build({...common, ...commonJs, entryPoints: {cli: 'source/bin.ts'}});
 // Everything in dist/ is CommonJS but the benchmark (.mjs).
-await writeFile(new URL('package.json', `file://${outdir}`), `${JSON.stringify({type: 'commonjs'}, null, '\t')}\n`);
+await writeFile(path.join(outdir, 'package.json'), `${JSON.stringify({type: 'commonjs'}, null, '\t')}\n`);
 if (existsSync('source/bench/bench.ts')) {
 	await build({
 		...common,
@@ -428,4 +429,4 @@ await build({...common, ...commonJs, entryPoints: {'train-code-cache': 'source/t
 const training = spawnSync(process.execPath, [trainer, outdir], {stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000});
 await rm(trainer);
 if (training.status !== 0) throw new Error(`build: making the code caches failed: ${training.error?.message ?? training.stderr}`);
-await chmod(new URL('cli.js', `file://${outdir}`), 0o755);
+await chmod(path.join(outdir, 'cli.js'), 0o755);
