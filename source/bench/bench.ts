@@ -14,7 +14,7 @@ import {generateStore, largeStoreSize, writeGeneratedStore} from './generate-sto
 import {probeLoad, type LoadTimes} from './load-probe.js';
 import {peakRss, readCpuTimes, rssMethod, stealShare, timeInterleaved, type Command} from './processes.js';
 import {endOfFrame, hasScript} from './pty.js';
-import {formatTable, formatTargets, type BenchResult, type StoreResult, type TargetResult} from './report.js';
+import {beyondLoad, formatTable, formatTargets, type BenchResult, type StoreResult, type TargetResult} from './report.js';
 import {median, round, summarize} from './stats.js';
 
 const dist = path.dirname(fileURLToPath(import.meta.url));
@@ -161,7 +161,7 @@ async function main(argv: readonly string[]): Promise<number> {
 				baseline: ptyBaseline,
 				firstFrame,
 				ratio: round(firstFrame.median / ptyBaseline.median),
-				beyondLoad: round(firstFrame.median - load.read - (load.recall ?? load.validate)),
+				beyondLoad: beyondLoad(firstFrame, ptyBaseline, load),
 				keystrokes: Object.fromEntries(Object.entries(keys.actions).map(([action, samples]) => [action, summarize(samples)])),
 				sessionRssMb: round(keys.rssMb),
 			};
@@ -202,6 +202,7 @@ async function main(argv: readonly string[]): Promise<number> {
 			floor: 'bare node reading the store with readFileSync and parsing it with JSON.parse, interleaved with the commands: the least a command that reads the store can cost',
 			firstFrame: `spawn of \`script -qfec "stty cols ${terminalSize.columns} rows ${terminalSize.rows}; exec CMD" /dev/null\` to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame holding the footer "${footerMark}"; baseline: the same wrapper running node -e 'console.log(1)', to its line`,
 			keystrokes: `a key written to the pty to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame after it, checked to show what the key does (the new tab, the quarter, a moved › marker, the diff's quarter B); the first key 200 ms after the first frame (on the large store the tie-out checks may still be running then, a slice at a time), each next key 25-35 ms after the previous frame`,
+			growth: "each store's first frame less node's first line in the same run and less its read + validate (or recall) from the load probe; the large store's less the shipped store's",
 			load: 'fresh process per run: readFile + JSON.parse, acceptStore (shape against the JSON Schema, references, derived figures), createDataset; for a store of 1 MiB or more, the SHA-256 of its text and the recall of its remembered checks, which commands do instead of acceptStore; medians',
 			rss: rssMethod,
 			actions: Object.values(actionNames).join(', '),

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {readCpuTimes, stealShare} from '../../source/bench/processes.js';
 import {shellQuote, stripAnsi} from '../../source/bench/pty.js';
+import {beyondLoad} from '../../source/bench/report.js';
 import {median, percentile, summarize} from '../../source/bench/stats.js';
 
 describe('percentile (nearest rank)', () => {
@@ -35,6 +36,17 @@ describe('median', () => {
 		const values = [3, 1, 2];
 		expect(summarize(values)).toMatchObject({runs: 3, median: 2, min: 1, max: 3});
 		expect(values).toEqual([3, 1, 2]);
+	});
+});
+
+describe('a first frame beyond the load', () => {
+	const timing = (median: number) => summarize([median - 10, median, median + 30]);
+	it('takes the baseline of the same run, the read and the checks from the first frame', () => {
+		expect(beyondLoad(timing(300), timing(110), {read: 70, validate: 95, recall: null, index: 9})).toBe(25);
+	});
+
+	it('takes the recall instead of the checks where a store has one', () => {
+		expect(beyondLoad(timing(300), timing(110), {read: 70, validate: 95, recall: 20, index: 9})).toBe(100);
 	});
 });
 
