@@ -2,9 +2,8 @@ import {spawnSync} from 'node:child_process';
 import {appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {PtySession} from '../source/bench/pty.js';
 import {bundleLoader} from '../source/code-cache.js';
-import {bundledStore, readJson, root, tempDirectory, writeStoreText} from './helpers.js';
+import {bundledStore, openAndQuit, readJson, root, tempDirectory, writeStoreText} from './helpers.js';
 
 const recorder = path.join(root, 'test/fixtures/record-code-cache.cjs');
 
@@ -59,13 +58,8 @@ describe('code caches', () => {
 
 	it('the explorer compiles explore-local.js from its cache', async () => {
 		const log = emptyLog();
-		const session = new PtySession([process.execPath, '-r', recorder, path.join(dist, 'cli.js'), '--db', bundledStore], {
-			columns: 100,
-			rows: 30,
-			env: {...process.env, TERM: 'xterm-256color', QUARTERDECK_CACHE_LOG: log},
-		});
-		await session.waitForFrame(0, frame => frame.includes('q quit'), 10_000, 'the first frame');
-		expect(await session.close('q')).toBe(0);
+		const argv = [process.execPath, '-r', recorder, path.join(dist, 'cli.js'), '--db', bundledStore];
+		expect(await openAndQuit(argv, {...process.env, TERM: 'xterm-256color', QUARTERDECK_CACHE_LOG: log})).toBe(0);
 		expect(cachesIn(log)).toEqual([
 			['main.js', 'used'],
 			['explore-local.js', 'used'],

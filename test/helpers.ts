@@ -4,6 +4,7 @@ import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {PtySession} from '../source/bench/pty.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const cli = path.join(root, 'dist', 'cli.js');
@@ -43,4 +44,19 @@ export function digest(file: string): string {
 
 export function readJson<T = any>(file: string): T {
 	return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+/**
+ * Runs `argv` (the explorer) in a real pseudo-terminal of 100×30, waits for its first frame (the one
+ * with the footer), and quits it with q; its exit code. It is killed if it draws no frame in 10 s.
+ */
+export async function openAndQuit(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
+	const session = new PtySession(argv, {columns: 100, rows: 30, env});
+	try {
+		await session.waitForFrame(0, frame => frame.includes('q quit'), 10_000, 'the first frame');
+	} catch (error) {
+		await session.close(undefined, 0);
+		throw error;
+	}
+	return session.close('q');
 }

@@ -7,7 +7,7 @@ import {createDataset} from '../../source/model/dataset.js';
 import {yearEarlier} from '../../source/model/period.js';
 import {createTtyStreams} from '../../source/ssh/tty-streams.js';
 import {runExplorer, type Explorer} from '../../source/ui/run.js';
-import {bundledStore, cli, otherStore, readJson, root, tempDirectory, writeStoreText} from '../helpers.js';
+import {bundledStore, cli, openAndQuit, otherStore, readJson, root, tempDirectory, writeStoreText} from '../helpers.js';
 
 // The bundle patches Ink and its tokenizer for speed (source/build.mjs). Whatever they change, the
 // bytes of every frame must stay those of the unpatched code, which is what the tests import.
@@ -142,13 +142,8 @@ describe('the built explorer makes its costly Unicode tables only for text that 
 	/** The costly tables the explorer on `file` made (see the fixture) up to its first frame and a quit. */
 	async function tablesMade(file: string): Promise<string[]> {
 		const log = path.join(tempDirectory(), 'unicode.log');
-		session = new PtySession([process.execPath, '--require', recorder, cli, '--db', file], {
-			...size,
-			env: {...process.env, QUARTERDECK_UNICODE_LOG: log, NO_COLOR: '1', CI: undefined},
-		});
-		await session.waitForFrame(0, frame => frame.includes('q quit'), 10_000, 'the first frame');
-		expect(await session.close('q')).toBe(0);
-		session = undefined;
+		const argv = [process.execPath, '--require', recorder, cli, '--db', file];
+		expect(await openAndQuit(argv, {...process.env, QUARTERDECK_UNICODE_LOG: log, NO_COLOR: '1', CI: undefined})).toBe(0);
 		const made = readFileSync(log, 'utf8').trim().split('\n');
 		// The recorder ran: meow's expressions are made on every start.
 		expect(made.length).toBeGreaterThan(0);
