@@ -284,6 +284,29 @@ describe('the scriptable path', () => {
 		expect(bad.zod).toHaveLength(1);
 	});
 
+	it('reads a store without node:fs/promises, which writing one loads', () => {
+		const builtinsOf = (args: string[]) => {
+			const log = path.join(tempDirectory(), 'builtins.txt');
+			const result = spawnSync(process.execPath, ['--require', path.join(root, 'test/fixtures/record-builtins.cjs'), cli, ...args], {
+				encoding: 'utf8',
+				env: {...process.env, QUARTERDECK_BUILTINS_LOG: log},
+			});
+			expect(result.stderr).toBe('');
+			expect(result.status).toBe(0);
+			return readFileSync(log, 'utf8').trim().split('\n');
+		};
+		for (const args of [['quarters', '--json'], ['diff', '2003Q3', '2004Q2', '--json'], ['centers', '--csv'], ['explore']]) {
+			const builtins = builtinsOf(args);
+			// The recorder saw the command: vm compiles the bundles, and a bare Node start does not load it.
+			expect(builtins).toContain('vm');
+			expect(builtins, args.join(' ')).not.toContain('fs/promises');
+		}
+		const store = copyStore();
+		const imported = builtinsOf(['import', path.join(root, 'test/fixtures/import-2004q3.json'), '--db', store, '--yes', '--json']);
+		expect(imported).toContain('fs/promises');
+		expect(readJson(store).figures.length).toBeGreaterThan(readJson(bundledStore).figures.length);
+	});
+
 	it('the explorer bundle does hold them (so the check above can fail)', () => {
 		const bundles = spawnSync('grep', ['-l', 'useInput', '-r', '--include=*.js', path.join(root, 'dist')], {encoding: 'utf8'}).stdout.trim().split('\n');
 		expect(bundles.map(file => path.basename(file)).sort()).toEqual(['explore-local.js', 'serve.js']);

@@ -10,7 +10,8 @@ import {buildImportReport, countChanges, formatImportReport, summarize, type Imp
 import {withStoreLock} from './lock.js';
 import {mergeImport, traceOrigin, type MergeResult} from './merge-import.js';
 import {parseStore} from './parse-store.js';
-import {saveStore, type LoadedStore} from './store.js';
+import {saveStore} from './save-store.js';
+import type {LoadedStore} from './store.js';
 import {findReferenceError} from './validate.js';
 
 /** What `quarterdeck import` was asked to do. */

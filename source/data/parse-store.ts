@@ -1,6 +1,7 @@
 import {DataError} from '../errors.js';
 import {storeSchema, type Store} from './schema.js';
-import {checkSchemaVersion, finishStore, saveStore, type LoadedStore} from './store.js';
+import {saveStore} from './save-store.js';
+import {checkSchemaVersion, finishStore, type LoadedStore} from './store.js';
 
 /** Formats a zod issue path as `figures[12].value`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

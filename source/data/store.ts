@@ -1,5 +1,5 @@
-import {Low} from 'lowdb';
-import {DataFile, JSONFile} from 'lowdb/node';
+import fs from 'node:fs';
+import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
 import {digestFor, rememberChecks, recallChecks, type CheckCache} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
@@ -90,7 +90,7 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 		plain = forTerminal && jsonTextIsPlain(text);
 		return data;
 	};
-	const db = new Low<unknown>(new DataFile<unknown>(file, {parse, stringify: data => JSON.stringify(data)}), null);
+	const db = new Low<unknown>(new StoreReader(file, parse), null);
 	try {
 		await db.read();
 	} catch (error) {
@@ -101,20 +101,44 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 	return plain ? markSafe(store) : store;
 }
 
+/**
+ * lowdb's adapter for a store a command only reads: the file's text through `parse`, and null where
+ * there is no file, as lowdb's own file adapters give. It reads with `fs.readFile`: lowdb's file
+ * adapters load `node:fs/promises` and their writer, which a command that reads has no use for
+ * (see save-store.ts for writing).
+ */
+class StoreReader implements Adapter<unknown> {
+	constructor(
+		private readonly file: string,
+		private readonly parse: (text: string) => unknown,
+	) {}
+
+	read(): Promise<unknown> {
+		return new Promise((resolve, reject) => {
+			fs.readFile(this.file, 'utf8', (error, text) => {
+				if (error) {
+					if (error.code === 'ENOENT') resolve(null);
+					else reject(error);
+					return;
+				}
+				try {
+					resolve(this.parse(text));
+				} catch (parseError) {
+					reject(parseError);
+				}
+			});
+		});
+	}
+
+	write(): Promise<void> {
+		return Promise.reject(new Error(`${this.file}: a store read for a command is not written here`));
+	}
+}
+
 function describeReadError(error: unknown): string {
 	if (error instanceof SyntaxError) return `not valid JSON (${error.message})`;
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === 'EISDIR') return 'is a directory, expected a JSON store file';
 	if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
 	return `cannot be read (${code ?? (error as Error).message})`;
-}
-
-/**
- * Writes a store that is already checked, with its derived values worked out (what parseStore
- * returns), atomically through lowdb: a temporary file, then a rename, so a reader sees the old
- * store or the new one and never half of either.
- */
-export async function saveStore(file: string, store: LoadedStore): Promise<void> {
-	const db = new Low<LoadedStore>(new JSONFile<LoadedStore>(file), store);
-	await db.write();
 }
