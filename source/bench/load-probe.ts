@@ -1,8 +1,7 @@
-import {readFile} from 'node:fs/promises';
 import {performance} from 'node:perf_hooks';
 import process from 'node:process';
 import {checkCacheFor, digestFor} from '../data/check-cache.js';
-import {acceptStore, checkOrRecall} from '../data/store.js';
+import {acceptStore, checkOrRecall, readStoreText} from '../data/store.js';
 import {createDataset} from '../model/dataset.js';
 
 /**
@@ -22,7 +21,8 @@ export type LoadTimes = {read: number; validate: number; recall: number | null; 
  */
 export async function probeLoad(file: string): Promise<LoadTimes> {
 	const start = performance.now();
-	const text = await readFile(file, 'utf8');
+	const text = await readStoreText(file);
+	if (text === null) throw new Error(`${file}: no such store`);
 	const data: unknown = JSON.parse(text);
 	const read = performance.now();
 	const store = await acceptStore(data, file);

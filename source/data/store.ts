@@ -102,32 +102,30 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 }
 
 /**
- * lowdb's adapter for a store a command only reads: the file's text through `parse`, and null where
- * there is no file, as lowdb's own file adapters give. It reads with `fs.readFile`: lowdb's file
- * adapters load `node:fs/promises` and their writer, which a command that reads has no use for
- * (see save-store.ts for writing).
+ * The text of the store at `file`, or null where there is no file, as lowdb's own file adapters
+ * give. Read with `fs.readFile`: lowdb's file adapters load `node:fs/promises` and their writer,
+ * which a command that only reads has no use for (see save-store.ts for writing).
  */
+export function readStoreText(file: string): Promise<string | null> {
+	return new Promise((resolve, reject) => {
+		fs.readFile(file, 'utf8', (error, text) => {
+			if (!error) resolve(text);
+			else if (error.code === 'ENOENT') resolve(null);
+			else reject(error);
+		});
+	});
+}
+
+/** lowdb's adapter for a store a command only reads: its text ({@link readStoreText}) through `parse`. */
 class StoreReader implements Adapter<unknown> {
 	constructor(
 		private readonly file: string,
 		private readonly parse: (text: string) => unknown,
 	) {}
 
-	read(): Promise<unknown> {
-		return new Promise((resolve, reject) => {
-			fs.readFile(this.file, 'utf8', (error, text) => {
-				if (error) {
-					if (error.code === 'ENOENT') resolve(null);
-					else reject(error);
-					return;
-				}
-				try {
-					resolve(this.parse(text));
-				} catch (parseError) {
-					reject(parseError);
-				}
-			});
-		});
+	async read(): Promise<unknown> {
+		const text = await readStoreText(this.file);
+		return text === null ? null : this.parse(text);
 	}
 
 	write(): Promise<void> {
