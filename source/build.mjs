@@ -2,6 +2,7 @@
 // each with the code cache V8 made for it on a run of the commands.
 import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
+import {isBuiltin} from 'node:module';
 import {createHash} from 'node:crypto';
 import {chmod, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -386,6 +387,46 @@ const loadOnDemand = {
 };
 
 /**
+ * Node's built-in modules, each through a module of the bundle's own: its default export the module
+ * (`import fs from 'node:fs'`), its named exports the module's plain properties. esbuild's CommonJS
+ * interop would instead wrap each import of a built-in in an object with a getter for every one of
+ * the module's properties, made as the bundle starts: about 19 of them (8 of node:process) before a
+ * command's first line, 2–3 ms. A named import of one of the module's accessors is not exported
+ * and fails the build.
+ */
+const builtinsWithoutInterop = {
+	name: 'built-ins without interop',
+	setup(builder) {
+		builder.onResolve({filter: /^[\w:/_]+$/}, ({path: name, kind}) => {
+			if (!isBuiltin(name)) return undefined;
+			return kind === 'require-call' ? {path: name, external: true} : {path: name, namespace: 'builtin', sideEffects: false};
+		});
+		builder.onLoad({filter: /./, namespace: 'builtin'}, ({path: name}) => {
+			const exported = plainProperties(name).map(key => `export const ${key} = builtin.${key};`);
+			return {contents: [`const builtin = require(${JSON.stringify(name)});`, 'export default builtin;', ...exported].join('\n'), loader: 'js'};
+		});
+	},
+};
+
+const plainPropertiesOf = new Map();
+
+/**
+ * The data properties (not accessors) a built-in module has as a process starts, asked of a fresh
+ * Node: some of Node's lazy getters turn into plain values once read, as this build's own have been.
+ */
+function plainProperties(name) {
+	let names = plainPropertiesOf.get(name);
+	if (!names) {
+		const script = `const m = require(${JSON.stringify(name)}); process.stdout.write(JSON.stringify(Object.entries(Object.getOwnPropertyDescriptors(m)).filter(([k, d]) => 'value' in d && /^[A-Za-z_$][\\w$]*$/.test(k) && k !== 'default').map(([k]) => k)))`;
+		const asked = spawnSync(process.execPath, ['-e', script], {encoding: 'utf8'});
+		if (asked.status !== 0) throw new Error(`build: cannot list the properties of ${name}: ${asked.stderr}`);
+		names = JSON.parse(asked.stdout);
+		plainPropertiesOf.set(name, names);
+	}
+	return names;
+}
+
+/**
  * CommonJS, which Node runs without starting its ES module loader or linking a graph of modules,
  * and which V8 can compile from a code cache (see code-cache.ts). `import.meta` is given the
  * file's URL, as an ES module has it.
@@ -406,10 +447,10 @@ await build({
 	...commonJs,
 	entryPoints: {main: 'source/cli.ts', ...onDemand},
 	supported: {'dynamic-import': false},
-	plugins: [applyPatches, loadOnDemand],
+	plugins: [applyPatches, loadOnDemand, builtinsWithoutInterop],
 });
 // dist/cli.js, the file Node starts: it compiles main.js with its code cache.
-await build({...common, ...commonJs, entryPoints: {cli: 'source/bin.ts'}});
+await build({...common, ...commonJs, entryPoints: {cli: 'source/bin.ts'}, plugins: [builtinsWithoutInterop]});
 // Everything in dist/ is CommonJS but the benchmark (.mjs).
 await writeFile(path.join(outdir, 'package.json'), `${JSON.stringify({type: 'commonjs'}, null, '\t')}\n`);
 if (existsSync('source/bench/bench.ts')) {

@@ -284,7 +284,7 @@ describe('the scriptable path', () => {
 		expect(bad.zod).toHaveLength(1);
 	});
 
-	it('reads a store without node:fs/promises, which writing one loads', () => {
+	it('reads a store without node:fs/promises, which writing one loads, and reads no lazy part of node:fs', () => {
 		const builtinsOf = (args: string[]) => {
 			const log = path.join(tempDirectory(), 'builtins.txt');
 			const result = spawnSync(process.execPath, ['--require', path.join(root, 'test/fixtures/record-builtins.cjs'), cli, ...args], {
@@ -300,6 +300,8 @@ describe('the scriptable path', () => {
 			// The recorder saw the command: vm compiles the bundles, and a bare Node start does not load it.
 			expect(builtins).toContain('vm');
 			expect(builtins, args.join(' ')).not.toContain('fs/promises');
+			// Nor what a lazy getter of node:fs loads (fs.Dir), which the bundles' built-in modules do not read.
+			expect(builtins, args.join(' ')).not.toContain('internal/fs/dir');
 		}
 		const store = copyStore();
 		const imported = builtinsOf(['import', path.join(root, 'test/fixtures/import-2004q3.json'), '--db', store, '--yes', '--json']);
