@@ -387,23 +387,30 @@ const loadOnDemand = {
 };
 
 /**
- * Node's built-in modules, each through a module of the bundle's own: its default export the module
- * (`import fs from 'node:fs'`), its named exports the module's plain properties. esbuild's CommonJS
- * interop would instead wrap each import of a built-in in an object with a getter for every one of
- * the module's properties, made as the bundle starts: about 19 of them (8 of node:process) before a
- * command's first line, 2–3 ms. A named import of one of the module's accessors is not exported
- * and fails the build.
+ * CommonJS modules the bundles import from ES modules, each through a module of the bundle's own:
+ * its default export the module, its named exports the module's properties that are plain values
+ * when it is loaded in a fresh Node. esbuild's interop would instead wrap each import in an object
+ * with a getter for every one of the module's properties, made as the bundle starts, and read each
+ * name through its getter:
+ * - Node's built-ins (about 19 wrappers before a command's first line, 8 of them of node:process);
+ * - React and its JSX runtime, which the explorer's and Ink's modules import 44 times.
+ * A named import of a name that is not a plain value there is not exported, and fails the build.
  */
-const builtinsWithoutInterop = {
-	name: 'built-ins without interop',
+const bundledCommonJs = new Set(['react', 'react/jsx-runtime']);
+
+const modulesWithoutInterop = {
+	name: 'modules without interop',
 	setup(builder) {
-		builder.onResolve({filter: /^[\w:/_]+$/}, ({path: name, kind}) => {
-			if (!isBuiltin(name)) return undefined;
-			return kind === 'require-call' ? {path: name, external: true} : {path: name, namespace: 'builtin', sideEffects: false};
+		builder.onResolve({filter: /^[\w:/-]+$/}, ({path: name, kind}) => {
+			const builtin = isBuiltin(name);
+			if (!builtin && !bundledCommonJs.has(name)) return undefined;
+			// The module's own module requires it: a built-in stays Node's, a package is bundled.
+			if (kind === 'require-call') return builtin ? {path: name, external: true} : undefined;
+			return {path: name, namespace: 'without-interop', sideEffects: false};
 		});
-		builder.onLoad({filter: /./, namespace: 'builtin'}, ({path: name}) => {
-			const exported = plainProperties(name).map(key => `export const ${key} = builtin.${key};`);
-			return {contents: [`const builtin = require(${JSON.stringify(name)});`, 'export default builtin;', ...exported].join('\n'), loader: 'js'};
+		builder.onLoad({filter: /./, namespace: 'without-interop'}, ({path: name}) => {
+			const exported = plainProperties(name).map(key => `export const ${key} = required.${key};`);
+			return {contents: [`const required = require(${JSON.stringify(name)});`, 'export default required;', ...exported].join('\n'), loader: 'js', resolveDir: root};
 		});
 	},
 };
@@ -411,14 +418,15 @@ const builtinsWithoutInterop = {
 const plainPropertiesOf = new Map();
 
 /**
- * The data properties (not accessors) a built-in module has as a process starts, asked of a fresh
- * Node: some of Node's lazy getters turn into plain values once read, as this build's own have been.
+ * The data properties (not accessors) a module has once loaded in a fresh Node, as the bundles load
+ * it (`NODE_ENV=production`): some of Node's lazy getters turn into plain values once read, as this
+ * build's own have been.
  */
 function plainProperties(name) {
 	let names = plainPropertiesOf.get(name);
 	if (!names) {
 		const script = `const m = require(${JSON.stringify(name)}); process.stdout.write(JSON.stringify(Object.entries(Object.getOwnPropertyDescriptors(m)).filter(([k, d]) => 'value' in d && /^[A-Za-z_$][\\w$]*$/.test(k) && k !== 'default').map(([k]) => k)))`;
-		const asked = spawnSync(process.execPath, ['-e', script], {encoding: 'utf8'});
+		const asked = spawnSync(process.execPath, ['-e', script], {cwd: root, env: {...process.env, NODE_ENV: 'production'}, encoding: 'utf8'});
 		if (asked.status !== 0) throw new Error(`build: cannot list the properties of ${name}: ${asked.stderr}`);
 		names = JSON.parse(asked.stdout);
 		plainPropertiesOf.set(name, names);
@@ -447,10 +455,10 @@ await build({
 	...commonJs,
 	entryPoints: {main: 'source/cli.ts', ...onDemand},
 	supported: {'dynamic-import': false},
-	plugins: [applyPatches, loadOnDemand, builtinsWithoutInterop],
+	plugins: [applyPatches, loadOnDemand, modulesWithoutInterop],
 });
 // dist/cli.js, the file Node starts: it compiles main.js with its code cache.
-await build({...common, ...commonJs, entryPoints: {cli: 'source/bin.ts'}, plugins: [builtinsWithoutInterop]});
+await build({...common, ...commonJs, entryPoints: {cli: 'source/bin.ts'}, plugins: [modulesWithoutInterop]});
 // Everything in dist/ is CommonJS but the benchmark (.mjs).
 await writeFile(path.join(outdir, 'package.json'), `${JSON.stringify({type: 'commonjs'}, null, '\t')}\n`);
 if (existsSync('source/bench/bench.ts')) {

@@ -20,4 +20,13 @@ describe('the bundles in dist/', () => {
 		// They do load built-ins: the check above looked at real requires.
 		expect(required).toBeGreaterThan(20);
 	});
+
+	it('reach React and its JSX runtime, which the explorer imports from many modules, without it too', () => {
+		for (const name of ['explore-local.js', 'serve.js']) {
+			const text = readFileSync(path.join(dist, name), 'utf8');
+			expect(text, name).toMatch(/\brequire_react\(\)/);
+			expect(text, name).toMatch(/\brequire_jsx_runtime\(\)/);
+			expect(text.match(/__toESM\(require_(react|jsx_runtime)\(\)/g), name).toBeNull();
+		}
+	});
 });
