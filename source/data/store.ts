@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
 import {digestFor, rememberChecks, recallChecks, type CheckCache} from './check-cache.js';
@@ -102,18 +103,38 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 }
 
 /**
- * The text of the store at `file`, or null where there is no file, as lowdb's own file adapters
- * give. Read with `fs.readFile`: lowdb's file adapters load `node:fs/promises` and their writer,
- * which a command that only reads has no use for (see save-store.ts for writing).
+ * Bytes read at a time, as Node's own `fs.readFile` reads. A store read whole into one buffer of its
+ * size left the explorer's peak memory 7–9 MB higher: freeing a block that large raises glibc's
+ * threshold for giving an allocation a mapping of its own, and memory freed after that stays in the
+ * process.
  */
-export function readStoreText(file: string): Promise<string | null> {
-	return new Promise((resolve, reject) => {
-		fs.readFile(file, 'utf8', (error, text) => {
-			if (!error) resolve(text);
-			else if (error.code === 'ENOENT') resolve(null);
-			else reject(error);
-		});
-	});
+const readAt = 512 * 1024;
+
+/**
+ * The text of the store at `file` (UTF-8), or null where there is no file, as lowdb's own file
+ * adapters give. lowdb's file adapters load `node:fs/promises` and their writer, which a command
+ * that only reads has no use for (see save-store.ts for writing); this reads {@link readAt} bytes
+ * at a time.
+ */
+export async function readStoreText(file: string): Promise<string | null> {
+	let descriptor: number;
+	try {
+		descriptor = fs.openSync(file, 'r');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+		throw error;
+	}
+	try {
+		const chunk = Buffer.allocUnsafe(readAt);
+		// A character cut between two reads is kept for the next.
+		const decoder = new StringDecoder('utf8');
+		const parts: string[] = [];
+		for (let read = fs.readSync(descriptor, chunk); read > 0; read = fs.readSync(descriptor, chunk)) parts.push(decoder.write(chunk.subarray(0, read)));
+		parts.push(decoder.end());
+		return parts.join('');
+	} finally {
+		fs.closeSync(descriptor);
+	}
 }
 
 /** lowdb's adapter for a store a command only reads: its text ({@link readStoreText}) through `parse`. */

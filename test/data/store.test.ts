@@ -38,6 +38,21 @@ describe('loadStore', () => {
 		expect(sanitizeDeep(unmarked).company.name).toBe('HemaCare');
 	});
 
+	it('reads text whose characters fall across the pieces it is read in', async () => {
+		// Names of 1-, 2-, 3- and 4-byte characters, long enough that some straddle each 64 KiB boundary.
+		const names = ['é', '—', '€', '😀', 'ß中'].map((piece, index) => `${piece.repeat(7000 + index)}x`);
+		const file = mutate(store => {
+			store.company.name = names.join('|');
+			store.sources[0].title = [...names].reverse().join('|');
+		});
+		const text = readFileSync(file, 'utf8');
+		expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 65_536);
+		const store = await loadStore(file);
+		expect(store.company.name).toBe(names.join('|'));
+		expect(store.sources[0]!.title).toBe([...names].reverse().join('|'));
+		expect(JSON.stringify(store.company)).toBe(JSON.stringify(JSON.parse(text).company));
+	});
+
 	it('reads a store of another company', async () => {
 		const store = await loadStore(otherStore);
 		expect(store.company.name).toBe('Northwind Widgets');
