@@ -404,7 +404,7 @@ const modulesWithoutInterop = {
 		builder.onResolve({filter: /^[\w:/-]+$/}, ({path: name, kind}) => {
 			const builtin = isBuiltin(name);
 			if (!builtin && !bundledCommonJs.has(name)) return undefined;
-			// The module's own module requires it: a built-in stays Node's, a package is bundled.
+			// The `require` in the module made for it: a built-in stays Node's, a package is bundled.
 			if (kind === 'require-call') return builtin ? {path: name, external: true} : undefined;
 			return {path: name, namespace: 'without-interop', sideEffects: false};
 		});
