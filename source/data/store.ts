@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
@@ -114,9 +115,9 @@ const readAt = 512 * 1024;
  * The text of the store at `file` (UTF-8), or null where there is no file, as lowdb's own file
  * adapters give. lowdb's file adapters load `node:fs/promises` and their writer, which a command
  * that only reads has no use for (see save-store.ts for writing); this reads {@link readAt} bytes
- * at a time.
+ * at a time, and refuses a file of more than `largest` bytes.
  */
-export async function readStoreText(file: string): Promise<string | null> {
+export async function readStoreText(file: string, largest = constants.MAX_STRING_LENGTH): Promise<string | null> {
 	let descriptor: number;
 	try {
 		descriptor = fs.openSync(file, 'r');
@@ -129,7 +130,13 @@ export async function readStoreText(file: string): Promise<string | null> {
 		// A character cut between two reads is kept for the next.
 		const decoder = new StringDecoder('utf8');
 		const parts: string[] = [];
-		for (let read = fs.readSync(descriptor, chunk); read > 0; read = fs.readSync(descriptor, chunk)) parts.push(decoder.write(chunk.subarray(0, read)));
+		let total = 0;
+		for (let read = fs.readSync(descriptor, chunk); read > 0; read = fs.readSync(descriptor, chunk)) {
+			total += read;
+			// More than a string can hold (or a device that never ends): JSON.parse could not take it.
+			if (total > largest) throw Object.assign(new Error(`more than ${largest} bytes`), {code: 'ERR_FS_FILE_TOO_LARGE', largest});
+			parts.push(decoder.write(chunk.subarray(0, read)));
+		}
 		parts.push(decoder.end());
 		return parts.join('');
 	} finally {
@@ -158,6 +165,7 @@ function describeReadError(error: unknown): string {
 	if (error instanceof SyntaxError) return `not valid JSON (${error.message})`;
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === 'EISDIR') return 'is a directory, expected a JSON store file';
+	if (code === 'ERR_FS_FILE_TOO_LARGE') return `is larger than the ${(error as {largest: number}).largest} bytes a store's text may have`;
 	if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
 	return `cannot be read (${code ?? (error as Error).message})`;
 }

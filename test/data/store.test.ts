@@ -1,10 +1,10 @@
-import {chmodSync, mkdirSync, readFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {DataError} from '../../source/errors.js';
 import {getStoreJsonSchema, type Store} from '../../source/data/schema.js';
 import {writeStore} from '../../source/data/parse-store.js';
-import {loadStore} from '../../source/data/store.js';
+import {loadStore, readStoreText} from '../../source/data/store.js';
 import {sanitizeDeep} from '../../source/model/text.js';
 import {bundledStore, copyStore, digest, otherStore, readJson, tempDirectory, writeStoreText} from '../helpers.js';
 
@@ -51,6 +51,13 @@ describe('loadStore', () => {
 		expect(store.company.name).toBe(names.join('|'));
 		expect(store.sources[0]!.title).toBe([...names].reverse().join('|'));
 		expect(JSON.stringify(store.company)).toBe(JSON.stringify(JSON.parse(text).company));
+	});
+
+	it('refuses text longer than a store may be, from a file or a device that never ends', async () => {
+		const file = writeStoreText(`"${'x'.repeat(2 << 20)}"`);
+		await expect(readStoreText(file, 1 << 20)).rejects.toMatchObject({code: 'ERR_FS_FILE_TOO_LARGE'});
+		expect(await readStoreText(file, 3 << 20)).toHaveLength((2 << 20) + 2);
+		if (existsSync('/dev/zero')) await expect(readStoreText('/dev/zero', 1 << 20)).rejects.toMatchObject({code: 'ERR_FS_FILE_TOO_LARGE'});
 	});
 
 	it('reads a store of another company', async () => {
