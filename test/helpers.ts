@@ -16,13 +16,14 @@ export type Run = {code: number | null; stdout: string; stderr: string};
 
 /** Runs the built CLI as a user would, piped (so not a terminal). */
 export function runCli(args: string[], options: {env?: Record<string, string | undefined>; input?: string} = {}): Run {
-	const env: Record<string, string | undefined> = {...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, QUARTERDECK_DB: undefined, ...options.env};
+	const env: Record<string, string | undefined> = {...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, QUARTERDECK_DB: undefined, QUARTERDECK_NO_CACHE: undefined, ...options.env};
 	const result = spawnSync(process.execPath, [cli, ...args], {encoding: 'utf8', env: env as NodeJS.ProcessEnv, input: options.input ?? '', timeout: 20_000});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
+/** A new directory of its own, inside this run's directory, which the run removes at its end (see global-setup.ts). */
 export function tempDirectory(): string {
-	return mkdtempSync(path.join(tmpdir(), 'quarterdeck-test-'));
+	return mkdtempSync(path.join(process.env.QUARTERDECK_TEST_TMP ?? tmpdir(), 'quarterdeck-test-'));
 }
 
 /** A private copy of a store, so a test can damage or write it freely. */
