@@ -389,9 +389,9 @@ const loadOnDemand = {
 /**
  * CommonJS modules the bundles import from ES modules, each through a module of the bundle's own:
  * its default export the module, its named exports the module's properties that are plain values
- * when it is loaded in a fresh Node. esbuild's interop would instead wrap each import in an object
- * with a getter for every one of the module's properties, made as the bundle starts, and read each
- * name through its getter:
+ * when it is loaded in a fresh Node, each read only if something imports it. esbuild's interop
+ * would instead wrap each import in an object with a getter for every one of the module's
+ * properties, made as the bundle starts, and read each name through its getter:
  * - Node's built-ins (about 19 wrappers before a command's first line, 8 of them of node:process);
  * - React and its JSX runtime, which the explorer's and Ink's modules import 44 times.
  * A named import of a name that is not a plain value there is not exported, and fails the build.
@@ -406,11 +406,14 @@ const modulesWithoutInterop = {
 			if (!builtin && !bundledCommonJs.has(name)) return undefined;
 			// The `require` in the module made for it: a built-in stays Node's, a package is bundled.
 			if (kind === 'require-call') return builtin ? {path: name, external: true} : undefined;
-			return {path: name, namespace: 'without-interop', sideEffects: false};
+			// One module for `fs` and `node:fs`.
+			return {path: builtin && !name.startsWith('node:') ? `node:${name}` : name, namespace: 'without-interop', sideEffects: false};
 		});
 		builder.onLoad({filter: /./, namespace: 'without-interop'}, ({path: name}) => {
-			const exported = plainProperties(name).map(key => `export const ${key} = required.${key};`);
-			return {contents: [`const required = require(${JSON.stringify(name)});`, 'export default required;', ...exported].join('\n'), loader: 'js', resolveDir: root};
+			// A pure call is dropped with the export when nothing imports the name.
+			const exported = plainProperties(name).map(key => `export const ${key} = /* @__PURE__ */ pick(${JSON.stringify(key)});`);
+			const contents = [`const required = require(${JSON.stringify(name)});`, 'const pick = key => required[key];', 'export default required;', ...exported];
+			return {contents: contents.join('\n'), loader: 'js', resolveDir: root};
 		});
 	},
 };
@@ -420,15 +423,17 @@ const plainPropertiesOf = new Map();
 /**
  * The data properties (not accessors) a module has once loaded in a fresh Node, as the bundles load
  * it (`NODE_ENV=production`): some of Node's lazy getters turn into plain values once read, as this
- * build's own have been.
+ * build's own have been. A module compiled from ES modules (`__esModule`) has its own default, so
+ * its default export would be wrong: it is refused.
  */
 function plainProperties(name) {
 	let names = plainPropertiesOf.get(name);
 	if (!names) {
-		const script = `const m = require(${JSON.stringify(name)}); process.stdout.write(JSON.stringify(Object.entries(Object.getOwnPropertyDescriptors(m)).filter(([k, d]) => 'value' in d && /^[A-Za-z_$][\\w$]*$/.test(k) && k !== 'default').map(([k]) => k)))`;
+		const script = `const m = require(${JSON.stringify(name)}); process.stdout.write(JSON.stringify(m.__esModule ? null : Object.entries(Object.getOwnPropertyDescriptors(m)).filter(([k, d]) => 'value' in d && /^[A-Za-z_$][\\w$]*$/.test(k) && k !== 'default').map(([k]) => k)))`;
 		const asked = spawnSync(process.execPath, ['-e', script], {cwd: root, env: {...process.env, NODE_ENV: 'production'}, encoding: 'utf8'});
 		if (asked.status !== 0) throw new Error(`build: cannot list the properties of ${name}: ${asked.stderr}`);
 		names = JSON.parse(asked.stdout);
+		if (names === null) throw new Error(`build: ${name} is compiled from ES modules; leave it to esbuild's interop`);
 		plainPropertiesOf.set(name, names);
 	}
 	return names;
