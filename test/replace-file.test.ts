@@ -1,5 +1,6 @@
 import {mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import process from 'node:process';
 import {describe, expect, it} from 'vitest';
 import {replaceFile} from '../source/replace-file.js';
 import {tempDirectory} from './helpers.js';
@@ -35,5 +36,22 @@ describe('replaceFile', () => {
 		expect(() => replaceFile(file, 'new')).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
 		expect(readdirSync(dir)).toEqual(['taken']);
 		expect(() => replaceFile(path.join(dir, 'missing', 'file'), 'new')).toThrow(/ENOENT/);
+	});
+
+	it('leaves a file that is already where its temporary file would go', () => {
+		const dir = tempDirectory();
+		const file = path.join(dir, 'entry');
+		const random = Math.random;
+		// The temporary name this process will choose, taken first by someone else.
+		Math.random = () => 0.5;
+		const taken = `${file}.${process.pid}.${(0.5).toString(16).slice(2, 10)}.tmp`;
+		writeFileSync(taken, 'theirs');
+		try {
+			expect(() => replaceFile(file, 'ours')).toThrow(/EEXIST/);
+		} finally {
+			Math.random = random;
+		}
+		expect(readFileSync(taken, 'utf8')).toBe('theirs');
+		expect(readdirSync(dir).sort()).toEqual([path.basename(taken)]);
 	});
 });
