@@ -58,9 +58,12 @@ export function checkCacheFor(env: Readonly<Record<string, string | undefined>>)
 	return {dir: path.resolve(dir), build};
 }
 
-/** The digest a store's text is remembered by; none without a cache, or for a text too small for that to pay. */
+/**
+ * The digest a store's text is remembered by; none without a cache, for a text too small for that
+ * to pay, or when the cache's directory cannot be used (nothing would be remembered or recalled).
+ */
 export function digestFor(text: string, cache: CheckCache | undefined): string | undefined {
-	return cache && text.length >= rememberedFrom ? digestOf(text) : undefined;
+	return cache && text.length >= rememberedFrom && isPrivateDirectory(cache.dir, true) ? digestOf(text) : undefined;
 }
 
 /** Characters of text hashed at a time. */
@@ -132,6 +135,7 @@ function pathsTo(root: unknown, targets: ReadonlySet<object>): Map<object, Array
  * it needs.
  */
 export function rememberChecks(cache: CheckCache, digest: string, data: Store, fills: readonly ShapeFill[], loaded: LoadedStore): void {
+	if (!isPrivateDirectory(cache.dir, true)) return;
 	const paths = fills.length === 0 ? new Map() : pathsTo(data, new Set(fills.map(fill => fill.target)));
 	const remembered: Remembered = {fills: [], derived: []};
 	for (const fill of fills) {
@@ -144,7 +148,6 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 		const {value} = loaded.figures[index]!;
 		if (loaded.figures[index] !== figures[index]) remembered.derived.push([index, Object.is(value, -0) ? '-0' : value]);
 	}
-	if (!isPrivateDirectory(cache.dir, true)) return;
 	const body = JSON.stringify(remembered);
 	try {
 		replaceFile(entryFile(cache, digest), `${sealOf(digest, body)}\n${body}`, 0o600);

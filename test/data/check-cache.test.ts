@@ -1,3 +1,4 @@
+import {spawnSync} from 'node:child_process';
 import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import {generateStore, writeGeneratedStore} from '../../source/bench/generate-st
 import {digestOf, rememberedFrom, type CheckCache} from '../../source/data/check-cache.js';
 import type {Store} from '../../source/data/schema.js';
 import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js';
-import {bundledStore, digest, otherStore, readJson, runCli, tempDirectory, writeStoreText} from '../helpers.js';
+import {bundledStore, cli, digest, otherStore, readJson, root, runCli, tempDirectory, writeStoreText} from '../helpers.js';
 
 /**
  * A store over the size whose checks are remembered, with defaults left out (a figure's measure, a
@@ -161,6 +162,22 @@ describe('remembered checks, in the built command line', () => {
 			expect(runWith(theirs, args)).toEqual(run);
 			expect(entriesIn(theirs)).toEqual([]);
 		}
+	});
+
+	it('hash nothing when the directory cannot be used', () => {
+		const recorder = path.join(root, 'test/fixtures/record-builtins.cjs');
+		const builtinsWith = (dir: string) => {
+			const log = path.join(tempDirectory(), 'builtins.txt');
+			const run = spawnSync(process.execPath, ['--require', recorder, cli, 'quarters', '--json', '--db', file], {env: {...process.env, QUARTERDECK_CACHE_DIR: dir, QUARTERDECK_BUILTINS_LOG: log}});
+			expect(run.status).toBe(0);
+			return readFileSync(log, 'utf8').trim().split('\n');
+		};
+		const open = path.join(tempDirectory(), 'open');
+		mkdirSync(open, {mode: 0o777});
+		chmodSync(open, 0o777);
+		expect(builtinsWith(open)).not.toContain('crypto');
+		// A directory that can be used: the text is hashed, with node:crypto.
+		expect(builtinsWith(freshCache())).toContain('crypto');
 	});
 
 	it('go on without a cache that cannot be written', () => {
