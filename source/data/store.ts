@@ -104,7 +104,7 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 }
 
 /**
- * Bytes read at a time, as Node's own `fs.readFile` reads. A store read whole into one buffer of its
+ * Bytes read at a time: the piece Node's own `readFile` reads at a time. A store read whole into one buffer of its
  * size left the explorer's peak memory 7–9 MB higher: freeing a block that large raises glibc's
  * threshold for giving an allocation a mapping of its own, and memory freed after that stays in the
  * process.

@@ -135,7 +135,7 @@ describe('the built explorer draws what the unpatched code draws', () => {
 
 describe('the built explorer makes its costly Unicode tables only for text that needs them', () => {
 	const recorder = path.join(root, 'test', 'fixtures', 'record-unicode-tables.cjs');
-	// The ones that took tens of milliseconds before a first frame: ICU's break rules and V8's sets of
+	// The ones that take tens of milliseconds to make: ICU's break rules and V8's sets of
 	// emoji and spacing marks. Smaller expressions (meow's, for one) are made on every start.
 	const costly = /^(Intl\.Segmenter|RegExp .*\\p\{(RGI_Emoji|Spacing_Mark)\})/;
 
