@@ -21,7 +21,7 @@ export type LoadTimes = {read: number; validate: number; recall: number | null; 
  */
 export async function probeLoad(file: string): Promise<LoadTimes> {
 	const start = performance.now();
-	const text = await readStoreText(file);
+	const text = readStoreText(file);
 	if (text === null) throw new Error(`${file}: no such store`);
 	const data: unknown = JSON.parse(text);
 	const read = performance.now();

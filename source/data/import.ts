@@ -11,7 +11,7 @@ import {withStoreLock} from './lock.js';
 import {mergeImport, traceOrigin, type MergeResult} from './merge-import.js';
 import {parseStore} from './parse-store.js';
 import {saveStore} from './save-store.js';
-import type {LoadedStore} from './store.js';
+import {describeReadError, type LoadedStore} from './store.js';
 import {findReferenceError} from './validate.js';
 
 /** What `quarterdeck import` was asked to do. */
@@ -39,19 +39,12 @@ type StoreSnapshot = {bytes: Buffer; store: LoadedStore};
 
 async function readSnapshot(db: string): Promise<StoreSnapshot> {
 	let bytes: Buffer;
-	try {
-		bytes = await readFile(db);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') throw new DataError(`${db}: no such store (expected a quarterdeck JSON store; see --db)`);
-		if (code === 'EISDIR') throw new DataError(`${db}: is a directory, expected a JSON store file`);
-		throw new DataError(`${db}: cannot be read (${code ?? (error as Error).message})`);
-	}
 	let data: unknown;
 	try {
+		bytes = await readFile(db);
 		data = JSON.parse(bytes.toString('utf8'));
 	} catch (error) {
-		throw new DataError(`${db}: not valid JSON (${(error as Error).message})`);
+		throw new DataError(`${db}: ${describeReadError(error)}`);
 	}
 	return {bytes, store: parseStore(data, db)};
 }

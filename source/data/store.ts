@@ -17,6 +17,8 @@ export {storeJsonSchema};
 /** A store as read from disk, every derived figure computed. */
 export type LoadedStore = Omit<Store, 'figures'> & {figures: ResolvedFigure[]};
 
+const noSuchStore = 'no such store (expected a quarterdeck JSON store; see --db)';
+
 /** Refuses a store written for another version of the format, before its shape is looked at. */
 export function checkSchemaVersion(data: unknown, file: string): void {
 	if (data && typeof data === 'object' && 'schemaVersion' in data && data.schemaVersion !== SCHEMA_VERSION) {
@@ -98,7 +100,7 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 	} catch (error) {
 		throw new DataError(`${file}: ${describeReadError(error)}`);
 	}
-	if (db.data === null) throw new DataError(`${file}: no such store (expected a quarterdeck JSON store; see --db)`);
+	if (db.data === null) throw new DataError(`${file}: ${noSuchStore}`);
 	const store = await checkOrRecall(db.data, digest, file, cache);
 	return plain ? markSafe(store) : store;
 }
@@ -115,9 +117,9 @@ const readAt = 512 * 1024;
  * The text of the store at `file` (UTF-8), or null where there is no file, as lowdb's own file
  * adapters give. lowdb's file adapters load `node:fs/promises` and their writer, which a command
  * that only reads has no use for (see save-store.ts for writing); this reads {@link readAt} bytes
- * at a time, and refuses a file of more than `largest` bytes.
+ * at a time, and refuses a file of more than `largest` bytes (a device that never ends, too).
  */
-export async function readStoreText(file: string, largest = constants.MAX_STRING_LENGTH): Promise<string | null> {
+export function readStoreText(file: string, largest = constants.MAX_STRING_LENGTH): string | null {
 	let descriptor: number;
 	try {
 		descriptor = fs.openSync(file, 'r');
@@ -125,7 +127,9 @@ export async function readStoreText(file: string, largest = constants.MAX_STRING
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 		throw error;
 	}
+	const tooLarge = () => Object.assign(new Error(`more than ${largest} bytes`), {code: 'ERR_FS_FILE_TOO_LARGE', largest});
 	try {
+		if (fs.fstatSync(descriptor).size > largest) throw tooLarge();
 		const chunk = Buffer.allocUnsafe(readAt);
 		// A character cut between two reads is kept for the next.
 		const decoder = new StringDecoder('utf8');
@@ -133,8 +137,7 @@ export async function readStoreText(file: string, largest = constants.MAX_STRING
 		let total = 0;
 		for (let read = fs.readSync(descriptor, chunk); read > 0; read = fs.readSync(descriptor, chunk)) {
 			total += read;
-			// More than a string can hold (or a device that never ends): JSON.parse could not take it.
-			if (total > largest) throw Object.assign(new Error(`more than ${largest} bytes`), {code: 'ERR_FS_FILE_TOO_LARGE', largest});
+			if (total > largest) throw tooLarge();
 			parts.push(decoder.write(chunk.subarray(0, read)));
 		}
 		parts.push(decoder.end());
@@ -152,7 +155,7 @@ class StoreReader implements Adapter<unknown> {
 	) {}
 
 	async read(): Promise<unknown> {
-		const text = await readStoreText(this.file);
+		const text = readStoreText(this.file);
 		return text === null ? null : this.parse(text);
 	}
 
@@ -161,11 +164,15 @@ class StoreReader implements Adapter<unknown> {
 	}
 }
 
-function describeReadError(error: unknown): string {
+/** What a store's read failed on, worded for its one-line error after the file's name. */
+export function describeReadError(error: unknown): string {
 	if (error instanceof SyntaxError) return `not valid JSON (${error.message})`;
 	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return noSuchStore;
 	if (code === 'EISDIR') return 'is a directory, expected a JSON store file';
-	if (code === 'ERR_FS_FILE_TOO_LARGE') return `is larger than the ${(error as {largest: number}).largest} bytes a store's text may have`;
 	if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+	if (code === 'ERR_FS_FILE_TOO_LARGE' || code === 'ERR_STRING_TOO_LONG') {
+		return `is larger than the ${(error as {largest?: number}).largest ?? constants.MAX_STRING_LENGTH} bytes a store's text may have`;
+	}
 	return `cannot be read (${code ?? (error as Error).message})`;
 }

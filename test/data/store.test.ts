@@ -55,9 +55,9 @@ describe('loadStore', () => {
 
 	it('refuses text longer than a store may be, from a file or a device that never ends', async () => {
 		const file = writeStoreText(`"${'x'.repeat(2 << 20)}"`);
-		await expect(readStoreText(file, 1 << 20)).rejects.toMatchObject({code: 'ERR_FS_FILE_TOO_LARGE'});
-		expect(await readStoreText(file, 3 << 20)).toHaveLength((2 << 20) + 2);
-		if (existsSync('/dev/zero')) await expect(readStoreText('/dev/zero', 1 << 20)).rejects.toMatchObject({code: 'ERR_FS_FILE_TOO_LARGE'});
+		expect(() => readStoreText(file, 1 << 20)).toThrow(expect.objectContaining({code: 'ERR_FS_FILE_TOO_LARGE'}));
+		expect(readStoreText(file, 3 << 20)).toHaveLength((2 << 20) + 2);
+		if (existsSync('/dev/zero')) expect(() => readStoreText('/dev/zero', 1 << 20)).toThrow(expect.objectContaining({code: 'ERR_FS_FILE_TOO_LARGE'}));
 	});
 
 	it('reads a store of another company', async () => {
