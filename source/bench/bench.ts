@@ -190,7 +190,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const [shipped, big] = results;
 	if (shipped?.explorer && big?.explorer) {
 		const growth = round(big.explorer.beyondLoad - shipped.explorer.beyondLoad);
-		targets.push({target: 'first frame grows with the store only by read + validate', store: 'large − shipped', value: `${growth.toFixed(0)} ms`, limit: `${limits.growth} ms`, pass: growth <= limits.growth});
+		targets.push({target: 'first frame grows with the store only by read + validate (or recall)', store: 'large − shipped', value: `${growth.toFixed(0)} ms`, limit: `${limits.growth} ms`, pass: growth <= limits.growth});
 	}
 
 	const result: BenchResult = {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {nearlyEqual, type ResolvedFigure} from '../model/derive.js';
@@ -54,7 +53,7 @@ declare const QUARTERDECK_BUILD: string | undefined;
 export function checkCacheFor(env: Readonly<Record<string, string | undefined>>): CheckCache | undefined {
 	const build = typeof QUARTERDECK_BUILD === 'string' ? QUARTERDECK_BUILD : undefined;
 	if (!build || env.QUARTERDECK_NO_CACHE) return undefined;
-	const dir = env.QUARTERDECK_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'quarterdeck');
+	const dir = env.QUARTERDECK_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(env.HOME || process.getBuiltinModule('node:os').homedir(), '.cache'), 'quarterdeck');
 	return {dir: path.resolve(dir), build};
 }
 
