@@ -3,7 +3,8 @@ import {closeSync, existsSync, openSync, readFileSync, writeFileSync} from 'node
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {generateStore} from '../source/bench/generate-store.js';
-import {bundledStore, cli, copyStore, digest, otherStore, readJson, root, runCli, tempDirectory, writeStoreText} from './helpers.js';
+import {shellQuote} from '../source/bench/pty.js';
+import {bundledStore, cli, copyStore, digest, otherStore, readJson, root, runCli, runRecordingBuiltins, tempDirectory, writeStoreText} from './helpers.js';
 
 const store = readJson(bundledStore);
 
@@ -286,14 +287,10 @@ describe('the scriptable path', () => {
 
 	it('reads a store without node:fs/promises, which writing one loads, and reads no lazy part of node:fs', () => {
 		const builtinsOf = (args: string[]) => {
-			const log = path.join(tempDirectory(), 'builtins.txt');
-			const result = spawnSync(process.execPath, ['--require', path.join(root, 'test/fixtures/record-builtins.cjs'), cli, ...args], {
-				encoding: 'utf8',
-				env: {...process.env, QUARTERDECK_BUILTINS_LOG: log},
-			});
-			expect(result.stderr).toBe('');
-			expect(result.status).toBe(0);
-			return readFileSync(log, 'utf8').trim().split('\n');
+			const run = runRecordingBuiltins(args);
+			expect(run.stderr).toBe('');
+			expect(run.code).toBe(0);
+			return run.builtins;
 		};
 		for (const args of [['quarters', '--json'], ['diff', '2003Q3', '2004Q2', '--json'], ['centers', '--csv'], ['explore']]) {
 			const builtins = builtinsOf(args);
@@ -358,7 +355,7 @@ describe('output to a pipe or a file', () => {
 
 	it.skipIf(!hasFull)("the explorer's message keeps its exit code when stderr cannot be written", () => {
 		// A terminal for stdout, but no keyboard: stdin is not a terminal and there is no controlling one.
-		const run = spawnSync('script', ['-qfec', `setsid -w "${process.execPath}" "${cli}" explore </dev/null 2>/dev/full; echo "exit $?"`, '/dev/null'], {encoding: 'utf8'});
+		const run = spawnSync('script', ['-qfec', `setsid -w ${shellQuote(process.execPath)} ${shellQuote(cli)} explore </dev/null 2>/dev/full; echo "exit $?"`, '/dev/null'], {encoding: 'utf8'});
 		expect(run.stdout.replaceAll('\r', '')).toContain('exit 2\n');
 	});
 
@@ -384,18 +381,14 @@ describe('output to a pipe or a file', () => {
 	});
 
 	it('is written without node:tty or node:net, which a terminal is asked with', () => {
-		const recorder = path.join(root, 'test/fixtures/record-builtins.cjs');
-		const log = path.join(tempDirectory(), 'builtins.txt');
-		const env = {...process.env, QUARTERDECK_BUILTINS_LOG: log};
-		const builtins = () => readFileSync(log, 'utf8').trim().split('\n');
-		const piped = spawnSync(process.execPath, ['--require', recorder, cli, 'quarters', '--json'], {stdio: ['ignore', 'pipe', 'pipe'], env});
-		expect(piped.status).toBe(0);
+		const piped = runRecordingBuiltins(['quarters', '--json']);
+		expect(piped.code).toBe(0);
 		// The recorder saw this process: vm compiles the bundles, and a bare Node start does not load it.
-		expect(builtins()).toContain('vm');
-		expect(builtins()).not.toContain('tty');
-		expect(builtins()).not.toContain('net');
-		const onTerminal = spawnSync('script', ['-qfec', `"${process.execPath}" --require "${recorder}" "${cli}" quarters --json`, '/dev/null'], {env});
-		expect(onTerminal.status).toBe(0);
-		expect(builtins()).toContain('tty');
+		expect(piped.builtins).toContain('vm');
+		expect(piped.builtins).not.toContain('tty');
+		expect(piped.builtins).not.toContain('net');
+		const onTerminal = runRecordingBuiltins(['quarters', '--json'], {terminal: true});
+		expect(onTerminal.code).toBe(0);
+		expect(onTerminal.builtins).toContain('tty');
 	});
 });

@@ -4,7 +4,7 @@ import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {PtySession} from '../source/bench/pty.js';
+import {PtySession, shellQuote} from '../source/bench/pty.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const cli = path.join(root, 'dist', 'cli.js');
@@ -60,4 +60,18 @@ export async function openAndQuit(argv: readonly string[], env: NodeJS.ProcessEn
 		throw error;
 	}
 	return session.close('q');
+}
+
+/**
+ * Runs the built CLI with `args`, piped or in a terminal (through `script`), recording the Node
+ * built-in modules it loads (test/fixtures/record-builtins.cjs).
+ */
+export function runRecordingBuiltins(args: readonly string[], {env = {}, terminal = false}: {env?: Record<string, string | undefined>; terminal?: boolean} = {}): Run & {builtins: string[]} {
+	const log = path.join(tempDirectory(), 'builtins.txt');
+	const argv = [process.execPath, '--require', path.join(root, 'test', 'fixtures', 'record-builtins.cjs'), cli, ...args];
+	const options = {encoding: 'utf8' as const, env: {...process.env, ...env, QUARTERDECK_BUILTINS_LOG: log} as NodeJS.ProcessEnv};
+	const run = terminal
+		? spawnSync('script', ['-qfec', argv.map(word => shellQuote(word)).join(' '), '/dev/null'], options)
+		: spawnSync(argv[0]!, argv.slice(1), {...options, stdio: ['ignore', 'pipe', 'pipe']});
+	return {code: run.status, stdout: run.stdout, stderr: run.stderr, builtins: readFileSync(log, 'utf8').trim().split('\n')};
 }

@@ -1,4 +1,3 @@
-import {spawnSync} from 'node:child_process';
 import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import {generateStore, writeGeneratedStore} from '../../source/bench/generate-st
 import {digestOf, rememberedFrom, type CheckCache} from '../../source/data/check-cache.js';
 import type {Store} from '../../source/data/schema.js';
 import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js';
-import {bundledStore, cli, digest, otherStore, readJson, root, runCli, tempDirectory, writeStoreText} from '../helpers.js';
+import {bundledStore, digest, otherStore, readJson, runCli, runRecordingBuiltins, tempDirectory, writeStoreText} from '../helpers.js';
 
 /**
  * A store over the size whose checks are remembered, with defaults left out (a figure's measure, a
@@ -165,12 +164,10 @@ describe('remembered checks, in the built command line', () => {
 	});
 
 	it('hash nothing when the directory cannot be used', () => {
-		const recorder = path.join(root, 'test/fixtures/record-builtins.cjs');
 		const builtinsWith = (dir: string) => {
-			const log = path.join(tempDirectory(), 'builtins.txt');
-			const run = spawnSync(process.execPath, ['--require', recorder, cli, 'quarters', '--json', '--db', file], {env: {...process.env, QUARTERDECK_CACHE_DIR: dir, QUARTERDECK_BUILTINS_LOG: log}});
-			expect(run.status).toBe(0);
-			return readFileSync(log, 'utf8').trim().split('\n');
+			const run = runRecordingBuiltins(['quarters', '--json', '--db', file], {env: {QUARTERDECK_CACHE_DIR: dir}});
+			expect(run.code).toBe(0);
+			return run.builtins;
 		};
 		const open = path.join(tempDirectory(), 'open');
 		mkdirSync(open, {mode: 0o777});
