@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {generateStore} from '../../source/bench/generate-store.js';
 import {getStoreJsonSchema, storeSchema} from '../../source/data/schema.js';
-import {compileShape} from '../../source/data/shape.js';
+import {compileShape, declaredDefaults} from '../../source/data/shape.js';
 import {storeJsonSchema} from '../../source/data/store.js';
 import {bundledStore, otherStore, readJson} from '../helpers.js';
 
@@ -9,6 +9,21 @@ describe('store-schema.json', () => {
 	it('is the JSON Schema of the zod store schema (update with: npx vitest run test/data/shape.test.ts -u)', async () => {
 		await expect(`${JSON.stringify(getStoreJsonSchema(), null, 2)}\n`).toMatchFileSnapshot('../../source/data/store-schema.json');
 		expect(storeJsonSchema).toEqual(getStoreJsonSchema());
+	});
+});
+
+describe('declaredDefaults', () => {
+	it('finds every default the schema declares, wherever it is', () => {
+		// Every schema node with a default, found without knowing the keywords that lead to it.
+		const nodes: unknown[] = [];
+		const walk = (value: unknown): void => {
+			if (typeof value !== 'object' || value === null) return;
+			if (!Array.isArray(value) && 'default' in value) nodes.push(value);
+			for (const inner of Object.values(value)) walk(inner);
+		};
+		walk(storeJsonSchema);
+		expect(nodes.length).toBeGreaterThan(0);
+		expect(declaredDefaults(storeJsonSchema).size).toBe(nodes.length);
 	});
 });
 
