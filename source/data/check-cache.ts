@@ -29,8 +29,8 @@ type Remembered = {
 export type CheckCache = {dir: string; build: string};
 
 /**
- * Below this many characters of JSON a store is checked every time: the checks of such a store
- * cost about what loading node:crypto and hashing do.
+ * Below this many characters of JSON a store is checked every time: the bundled store's checks
+ * (8–11 ms in the bench) cost not much more than loading node:crypto alone (4–6 ms).
  */
 export const rememberedFrom = 1 << 20;
 

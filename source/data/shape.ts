@@ -10,10 +10,9 @@ type JsonSchema = {readonly [keyword: string]: unknown};
 
 /** A default to put in place once the whole value has passed: `target[key] = value`. */
 export type ShapeFill = {target: Record<string, unknown>; key: string; value: unknown};
-type Fill = ShapeFill;
 
 /** True when `value` passes; defaults it would get are added to `fills`. */
-type Check = (value: unknown, fills: Fill[]) => boolean;
+type Check = (value: unknown, fills: ShapeFill[]) => boolean;
 
 const annotations = new Set(['$schema', 'title', 'description', 'default']);
 
@@ -75,9 +74,9 @@ function compileObject(schema: JsonSchema, where: string): Check | undefined {
 
 function compileUnion(branches: Check[], exactlyOne: boolean): Check {
 	return (value, fills) => {
-		let chosen: Fill[] | undefined;
+		let chosen: ShapeFill[] | undefined;
 		for (const branch of branches) {
-			const own: Fill[] = [];
+			const own: ShapeFill[] = [];
 			if (!branch(value, own)) continue;
 			// anyOf takes the first branch that passes, as the schema library does.
 			if (!exactlyOne) {
@@ -192,7 +191,7 @@ function compile(schema: JsonSchema, where: string): Check {
 export function compileShape(schema: unknown): (value: unknown, filled?: ShapeFill[]) => boolean {
 	const check = compile(asSchema(schema, '(schema)'), '(schema)');
 	return (value, filled) => {
-		const fills: Fill[] = [];
+		const fills: ShapeFill[] = [];
 		if (!check(value, fills)) return false;
 		for (const {target, key, value: fallback} of fills) target[key] = structuredClone(fallback);
 		if (filled) for (const fill of fills) filled.push(fill);
