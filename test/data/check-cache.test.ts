@@ -27,6 +27,13 @@ async function largeStore(): Promise<string> {
 const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.json')) : []);
 /** Runs the built command line with its checks remembered in `dir`. */
 const runWith = (dir: string, args: string[]) => runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+/** A directory anyone may write to. */
+const openDirectory = () => {
+	const dir = path.join(tempDirectory(), 'open');
+	mkdirSync(dir, {mode: 0o777});
+	chmodSync(dir, 0o777);
+	return dir;
+};
 /** A fresh cache directory's path, not yet made. */
 const freshCache = () => path.join(tempDirectory(), 'cache');
 /** What changes when a file is written anew (a rename puts a new inode in place). */
@@ -41,6 +48,8 @@ let file: string;
 let text: string;
 /** Where in the store's figures a derived figure is that states its value, and one that does not. */
 const derivedAt = {with: -1, without: -1};
+/** Where a figure is whose measure the store states (one other than the default). */
+const measuredAt = {at: -1};
 
 beforeAll(async () => {
 	file = await largeStore();
@@ -48,6 +57,7 @@ beforeAll(async () => {
 	const {figures} = JSON.parse(text) as Store;
 	derivedAt.with = figures.findIndex(figure => figure.kind === 'derived' && figure.value !== undefined);
 	derivedAt.without = figures.findIndex(figure => figure.kind === 'derived' && figure.value === undefined);
+	measuredAt.at = figures.findIndex(figure => figure.measure !== undefined);
 });
 
 describe('remembered checks, in the built command line', () => {
@@ -108,19 +118,21 @@ describe('remembered checks, in the built command line', () => {
 	};
 
 	it.each([
-		['a body changed after it was sealed', (entry: any) => JSON.stringify({...entry, derived: entry.derived.slice(1)})],
+		// Only the seal can tell: the changed value is one no figure of the store states.
+		['a body changed after it was sealed', (entry: any) => JSON.stringify({...entry, derived: entry.derived.map(([index, value]: [number, number], at: number) => [index, at === 0 ? value + 1 : value])})],
 		['not JSON', () => '{"fills":'],
 		['a position past the figures', (entry: any) => ({...entry, derived: [...entry.derived, [1e9, 5]]})],
 		['a stated figure given a value', (entry: any) => ({...entry, derived: [...entry.derived, [0, 5]]})],
 		['a derived figure left without its value', (entry: any) => ({...entry, derived: entry.derived.filter(([index]: [number]) => index !== derivedAt.without)})],
 		['a value against the one the store gives', (entry: any) => ({...entry, derived: [...entry.derived, [derivedAt.with, 1]]})],
 		['a value that is not a default', (entry: any) => ({...entry, fills: [[entry.fills[0][0], 'measure', 'value\u001B[2J']]})],
+		['a default over a field the store sets', (entry: any) => ({...entry, fills: [[['figures', measuredAt.at], 'measure', 'value'], ...entry.fills]})],
 		['a field that is not defaulted', (entry: any) => ({...entry, fills: [[entry.fills[0][0], 'note', 'value']]})],
 		['a default of another place', (entry: any) => ({...entry, fills: [[entry.fills[0][0], 'relations', []], ...entry.fills]})],
 		['a path to nowhere', (entry: any) => ({...entry, fills: [[['figures', 1e9], 'measure', 'value'], ...entry.fills]})],
 	])('check the store when an entry holds %s, and write the entry anew', (name, damage) => {
 		// The store has both kinds of derived figure the cases name.
-		expect(Math.min(derivedAt.with, derivedAt.without)).toBeGreaterThanOrEqual(0);
+		expect(Math.min(derivedAt.with, derivedAt.without, measuredAt.at)).toBeGreaterThanOrEqual(0);
 		const dir = freshCache();
 		const args = ['show', 'latest', '--json', '--db', file];
 		const checked = runWith(dir, args);
@@ -148,9 +160,7 @@ describe('remembered checks, in the built command line', () => {
 
 	it('use no directory that others can write to, or that is another user\'s', () => {
 		const args = ['quarters', '--json', '--db', file];
-		const open = path.join(tempDirectory(), 'open');
-		mkdirSync(open, {mode: 0o777});
-		chmodSync(open, 0o777);
+		const open = openDirectory();
 		const run = runWith(open, args);
 		expect(run).toEqual(runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}}));
 		expect(entriesIn(open)).toEqual([]);
@@ -169,22 +179,31 @@ describe('remembered checks, in the built command line', () => {
 			expect(run.code).toBe(0);
 			return run.builtins;
 		};
-		const open = path.join(tempDirectory(), 'open');
-		mkdirSync(open, {mode: 0o777});
-		chmodSync(open, 0o777);
+		const open = openDirectory();
 		expect(builtinsWith(open)).not.toContain('crypto');
 		// A directory that can be used: the text is hashed, with node:crypto.
 		expect(builtinsWith(freshCache())).toContain('crypto');
 	});
 
 	it('go on without a cache that cannot be written', () => {
-		const dir = freshCache();
-		// A file where the directory would be.
-		writeFileSync(dir, 'not a directory');
 		const args = ['quarters', '--json', '--db', file];
-		const run = runWith(dir, args);
-		expect(run).toEqual(runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}}));
-		expect(run.code).toBe(0);
+		const checked = runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}});
+		expect(checked.code).toBe(0);
+		// A file where the directory would be.
+		const notDirectory = freshCache();
+		writeFileSync(notDirectory, 'not a directory');
+		expect(runWith(notDirectory, args)).toEqual(checked);
+		// A directory that can be used, with a directory where the entry would go: the rename fails.
+		const entryName = (() => {
+			const first = freshCache();
+			runWith(first, args);
+			return entriesIn(first)[0]!;
+		})();
+		const dir = freshCache();
+		mkdirSync(path.join(dir, entryName), {recursive: true, mode: 0o700});
+		chmodSync(dir, 0o700);
+		writeFileSync(path.join(dir, entryName, 'inside'), '');
+		expect(runWith(dir, args)).toEqual(checked);
 	});
 
 	it('leave a small store to be checked every time', () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {generateStore} from '../../source/bench/generate-store.js';
 import {getStoreJsonSchema, storeSchema} from '../../source/data/schema.js';
-import {compileShape, declaredDefaults} from '../../source/data/shape.js';
+import {compileShape, declaredDefaults, defaultKey} from '../../source/data/shape.js';
 import {storeJsonSchema} from '../../source/data/store.js';
 import {bundledStore, otherStore, readJson} from '../helpers.js';
 
@@ -24,6 +24,8 @@ describe('declaredDefaults', () => {
 		walk(storeJsonSchema);
 		expect(nodes.length).toBeGreaterThan(0);
 		expect(declaredDefaults(storeJsonSchema).size).toBe(nodes.length);
+		// Each in its place: a figure's measure, in any figure.
+		expect(declaredDefaults(storeJsonSchema)).toContain(defaultKey('figures.*', 'measure', 'value'));
 	});
 });
 
