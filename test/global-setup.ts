@@ -3,10 +3,11 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 
 /**
- * Every file the tests make lives in a directory of this run, removed at the end
- * (`QUARTERDECK_TEST_TMP`, see tempDirectory in helpers.ts). Every quarterdeck the tests start
- * remembers a large store's checks in a directory inside it, never in the user's own cache, and
- * with the checks remembered whatever the user's environment says.
+ * Every directory tempDirectory (helpers.ts) makes lives in a directory of this run, removed at
+ * the end (`QUARTERDECK_TEST_TMP`); the SSH tests make and remove their own (test/ssh/helpers.ts).
+ * Every quarterdeck the tests start remembers a large store's checks in a directory inside it,
+ * never in the user's own cache, and with the checks remembered whatever the user's environment
+ * says.
  */
 export default function setup(): () => void {
 	const root = mkdtempSync(path.join(tmpdir(), 'quarterdeck-test-'));

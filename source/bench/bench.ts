@@ -203,7 +203,7 @@ async function main(argv: readonly string[]): Promise<number> {
 			firstFrame: `spawn of \`script -qfec "stty cols ${terminalSize.columns} rows ${terminalSize.rows}; exec CMD" /dev/null\` to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame holding the footer "${footerMark}"; baseline: the same wrapper running node -e 'console.log(1)', to its line`,
 			keystrokes: `a key written to the pty to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame after it, checked to show what the key does (the new tab, the quarter, a moved › marker, the diff's quarter B); the first key 200 ms after the first frame (on the large store the tie-out checks may still be running then, a slice at a time), each next key 25-35 ms after the previous frame`,
 			growth: "each store's first frame less node's first line in the same run and less its read + validate (or recall) from the load probe; the large store's less the shipped store's",
-			load: 'fresh process per run: readFile + JSON.parse, acceptStore (shape against the JSON Schema, references, derived figures), createDataset; for a store of 1 MiB or more, the SHA-256 of its text and the recall of its remembered checks, which commands do instead of acceptStore; medians',
+			load: 'fresh process per run: the store read as commands read it (512 KiB at a time) + JSON.parse, acceptStore (shape against the JSON Schema, references, derived figures), createDataset; for a store of 1 MiB or more, the SHA-256 of its text and the recall of its remembered checks, which commands do instead of acceptStore; medians',
 			rss: rssMethod,
 			actions: Object.values(actionNames).join(', '),
 		},

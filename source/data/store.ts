@@ -106,10 +106,10 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 }
 
 /**
- * Bytes read at a time: the piece Node's own `readFile` reads at a time. A store read whole into one buffer of its
- * size left the explorer's peak memory 7–9 MB higher: freeing a block that large raises glibc's
- * threshold for giving an allocation a mapping of its own, and memory freed after that stays in the
- * process.
+ * Bytes read at a time: the piece Node's own `readFile` reads at a time. A store read whole into
+ * one buffer of its size left the explorer's peak memory 7–11 MB higher in the bench's session:
+ * freeing a block that large raises glibc's threshold for giving an allocation a mapping of its
+ * own, and memory freed after that stays in the process.
  */
 const readAt = 512 * 1024;
 
