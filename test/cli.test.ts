@@ -326,12 +326,15 @@ function intoFull(args: string[], into: 1 | 2) {
 }
 
 describe('output to a pipe or a file', () => {
+	/** A store of 300 sites: `centers --json` on it prints about 238 KB, more than a pipe holds. */
+	const sitesStore = () => writeStoreText(JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
+
 	/** The command line piped into a reader that reads nothing (`| true`); `streams` `2>&1` sends messages there too. */
 	const intoGoneReader = (args: string, streams = '') => spawnSync('bash', ['-c', `set -o pipefail; "$0" "$1" ${args} ${streams}| true`, process.execPath, cli], {encoding: 'utf8'});
 
 	it('ends quietly when the reader goes away: no stack trace, and the exit code of the command', () => {
 		// More output than a pipe holds (64 KiB): some of it is written after the reader is gone, whenever that is.
-		const store = writeStoreText(JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
+		const store = sitesStore();
 		expect(runCli(['centers', '--json', '--db', store]).stdout.length).toBeGreaterThan(65_536);
 		const run = intoGoneReader(`centers --json --db ${shellQuote(store)}`);
 		expect(run.stderr).toBe('');
@@ -369,7 +372,7 @@ describe('output to a pipe or a file', () => {
 	});
 
 	it.skipIf(!hasPerl)('waits on a pipe another program left non-blocking, and all of the output arrives', () => {
-		const store = writeStoreText(JSON.stringify(generateStore({quarters: 12, segments: 4, sites: 300, seed: 3})));
+		const store = sitesStore();
 		const args = ['centers', '--json', '--db', store];
 		const expected = runCli(args).stdout;
 		// More than a pipe holds (64 KiB): the writes meet a full pipe while the reader sleeps.

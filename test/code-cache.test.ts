@@ -9,9 +9,7 @@ const recorder = path.join(root, 'test/fixtures/record-code-cache.cjs');
 
 /** An empty file for the recorder to write to. */
 function emptyLog(): string {
-	const log = path.join(tempDirectory(), 'caches.txt');
-	writeFileSync(log, '');
-	return log;
+	return writeStoreText('', 'caches.txt');
 }
 
 /** What the recorder wrote: each bundle compiled, in order, and how it took its code cache. */
