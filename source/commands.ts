@@ -3,6 +3,7 @@ import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import type {CheckCache} from './data/check-cache.js';
+import {checkWholeStore} from './data/remembered-check.js';
 import {loadStore, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
 import type {TextWriter} from './output/stdio.js';
@@ -102,9 +103,10 @@ export const helpText = `
   A visitor's session ends with status 0 on q, 1 when the server ends it (a limit, the
   idle or session time, shutdown); an exec command ends with that command's exit code.
 
-  A store of 1 MiB or more is checked once per text: what the checks found is remembered in
-  $QUARTERDECK_CACHE_DIR (default $XDG_CACHE_HOME/quarterdeck, else ~/.cache/quarterdeck).
-  QUARTERDECK_NO_CACHE=1 checks every time.
+  A store of 1 MiB or more is checked once per text: what the checks found, and then the
+  findings of check, are remembered in $QUARTERDECK_CACHE_DIR (default
+  $XDG_CACHE_HOME/quarterdeck, else ~/.cache/quarterdeck). QUARTERDECK_NO_CACHE=1 checks
+  every time.
 
   Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
   quarter in the store: latest, latest-1, latest-4 (a year earlier).
@@ -328,7 +330,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				if (!(severities as readonly string[]).includes(failOn)) {
 					throw new UsageError(`--fail-on "${failOn}" is not a level; expected one of ${severities.join(', ')}`);
 				}
-				const report = checkStore(dataset, flags.quarter ? resolveQuarter(flags.quarter, dataset.quarters, '--quarter') : undefined);
+				const report = flags.quarter ? checkStore(dataset, resolveQuarter(flags.quarter, dataset.quarters, '--quarter')) : checkWholeStore(dataset);
 				write(report);
 				const worst = severities.indexOf(failOn as Severity);
 				return {exitCode: report.findings.some(finding => severities.indexOf(finding.severity) >= worst) ? exitCodes.findings : exitCodes.ok};

@@ -105,8 +105,9 @@ function isPrivateDirectory(dir: string, create: boolean): boolean {
 	}
 }
 
-function entryFile(cache: CheckCache, digest: string): string {
-	return path.join(cache.dir, `checked-${cache.build}-${digest}.json`);
+/** The file of the entry for `digest`; of the entry kept beside it under `kind` (see {@link rememberBeside}). */
+function entryFile(cache: CheckCache, digest: string, kind?: string): string {
+	return path.join(cache.dir, `checked-${cache.build}-${digest}${kind ? `-${kind}` : ''}.json`);
 }
 
 /** Where each object of `targets` is in `root`, as a path of keys and indexes. */
@@ -147,13 +148,7 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 		const {value} = loaded.figures[index]!;
 		if (loaded.figures[index] !== figures[index]) remembered.derived.push([index, Object.is(value, -0) ? '-0' : value]);
 	}
-	const body = JSON.stringify(remembered);
-	try {
-		replaceFile(entryFile(cache, digest), `${sealOf(digest, body)}\n${body}`, 0o600);
-		prune(cache.dir);
-	} catch {
-		// The command has the store it needs; the next one checks it again.
-	}
+	writeEntry(cache, entryFile(cache, digest), digest, JSON.stringify(remembered));
 }
 
 /** Keeps the {@link kept} newest entries of the directory, and removes stale temporary files. */
@@ -173,20 +168,37 @@ function prune(dir: string): void {
 	for (const {name} of byAge.slice(kept)) fs.rmSync(path.join(dir, name), {force: true});
 }
 
-/** The text of the entry for `digest`: a regular file of this user's, read without following a link or waiting on a pipe. */
-function readEntry(cache: CheckCache, digest: string): string | undefined {
+/**
+ * The body of the entry in `file`, sealed for `digest`: a regular file of this user's, read without
+ * following a link or waiting on a pipe; undefined when there is none or its seal does not fit.
+ */
+function readEntry(cache: CheckCache, file: string, digest: string): string | undefined {
 	if (!isPrivateDirectory(cache.dir, false)) return undefined;
+	let text: string;
 	let fd: number | undefined;
 	try {
-		fd = fs.openSync(entryFile(cache, digest), fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+		fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
 		const stat = fs.fstatSync(fd);
 		const owner = process.getuid?.();
 		if (!stat.isFile() || (owner !== undefined && stat.uid !== owner) || stat.size > largestEntry) return undefined;
-		return fs.readFileSync(fd, 'utf8');
+		text = fs.readFileSync(fd, 'utf8');
 	} catch {
 		return undefined;
 	} finally {
 		if (fd !== undefined) fs.closeSync(fd);
+	}
+	const newline = text.indexOf('\n');
+	const body = text.slice(newline + 1);
+	return newline >= 0 && text.slice(0, newline) === sealOf(digest, body) ? body : undefined;
+}
+
+/** Writes an entry whole or not at all ({@link replaceFile}), sealed for `digest`, and prunes the directory. */
+function writeEntry(cache: CheckCache, file: string, digest: string, body: string): void {
+	try {
+		replaceFile(file, `${sealOf(digest, body)}\n${body}`, 0o600);
+		prune(cache.dir);
+	} catch {
+		// The command has what it needs; the next one works it out again.
 	}
 }
 
@@ -207,11 +219,8 @@ const placeOf = (at: ReadonlyArray<unknown>) => at.map(step => (typeof step === 
  * Nothing in `data` changes unless everything fits.
  */
 export function recallChecks(cache: CheckCache, digest: string, data: unknown): LoadedStore | undefined {
-	const text = readEntry(cache, digest);
-	if (text === undefined) return undefined;
-	const newline = text.indexOf('\n');
-	const body = text.slice(newline + 1);
-	if (newline < 0 || text.slice(0, newline) !== sealOf(digest, body)) return undefined;
+	const body = readEntry(cache, entryFile(cache, digest), digest);
+	if (body === undefined) return undefined;
 	let remembered: Remembered;
 	try {
 		remembered = JSON.parse(body) as Remembered;
@@ -254,4 +263,35 @@ export function recallChecks(cache: CheckCache, digest: string, data: unknown): 
 	const resolved = figures.slice();
 	for (const [index, value] of values) resolved[index] = {...figures[index]!, value};
 	return {...store, figures: resolved};
+}
+
+type StoreText = {cache: CheckCache; digest: string};
+
+/**
+ * The text each store read through a cache came from, by the store {@link loadStore} gave. One map
+ * for the whole process: the explorer's bundle shares it with the commands' (as text.ts shares its
+ * marks).
+ */
+const storeTexts: WeakMap<object, StoreText> = ((globalThis as Record<symbol, unknown>)[Symbol.for('quarterdeck.store-texts')] ??= new WeakMap<object, StoreText>()) as WeakMap<object, StoreText>;
+
+/** Notes that `store` passed its checks (or took them from `cache`) as read from the text with `digest`. */
+export function noteStoreText(store: object, cache: CheckCache, digest: string): void {
+	storeTexts.set(store, {cache, digest});
+}
+
+/**
+ * Keeps `body` beside the remembered checks of the text `store` was read from, under `kind`: for
+ * something else this build works out from that text alone (`check`'s findings). Nothing is kept
+ * for a store read without a cache, or too small to be remembered.
+ */
+export function rememberBeside(store: object, kind: string, body: string): void {
+	const text = storeTexts.get(store);
+	if (!text || !isPrivateDirectory(text.cache.dir, true)) return;
+	writeEntry(text.cache, entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`, body);
+}
+
+/** What {@link rememberBeside} kept for the text `store` was read from, under `kind`; undefined if nothing fits. */
+export function recallBeside(store: object, kind: string): string | undefined {
+	const text = storeTexts.get(store);
+	return text && readEntry(text.cache, entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`);
 }

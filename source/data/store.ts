@@ -3,7 +3,7 @@ import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
-import {digestFor, rememberChecks, recallChecks, type CheckCache} from './check-cache.js';
+import {digestFor, noteStoreText, rememberChecks, recallChecks, type CheckCache} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
@@ -102,6 +102,7 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
 	}
 	if (db.data === null) throw new DataError(`${file}: ${noSuchStore}`);
 	const store = await checkOrRecall(db.data, digest, file, cache);
+	if (cache && digest !== undefined) noteStoreText(store, cache, digest);
 	return plain ? markSafe(store) : store;
 }
 

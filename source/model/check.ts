@@ -124,6 +124,11 @@ function figuresAt(dataset: Dataset, key: SeriesKey, period: string): readonly R
 	return seriesFigures(dataset, seriesId(key), period) ?? [];
 }
 
+/** Every rule as a report lists it: its id, severity and what it checks. */
+export function ruleList(): CheckReport['rules'] {
+	return (Object.keys(rules) as RuleId[]).map(id => ({id, severity: ruleSeverity[id], description: rules[id]}));
+}
+
 /** Runs every rule over the store (or the findings of one quarter) and reports what fails. */
 export function checkStore(dataset: Dataset, quarter?: string): CheckReport {
 	const steps = checkSteps(dataset, quarter);
@@ -181,7 +186,7 @@ export function* checkSteps(dataset: Dataset, quarter?: string): Generator<void,
 		command: 'check',
 		quarter: quarter ?? null,
 		summary,
-		rules: (Object.keys(rules) as RuleId[]).map(id => ({id, severity: ruleSeverity[id], description: rules[id]})),
+		rules: ruleList(),
 		findings: selected,
 	};
 }

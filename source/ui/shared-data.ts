@@ -1,3 +1,4 @@
+import {rememberCheck, rememberedCheck} from '../data/remembered-check.js';
 import {checkSteps, checkStore, indexFindings, type FindingIndex} from '../model/check.js';
 import {createDataset, type Dataset} from '../model/dataset.js';
 import {sanitizeDeep} from '../model/text.js';
@@ -30,6 +31,7 @@ export function findingsLater(dataset: Dataset): Promise<FindingIndex> {
 	let task = findingTasks.get(dataset);
 	if (!task) {
 		task = runInSlices(checkSteps(dataset)).then(report => {
+			rememberCheck(dataset, report);
 			const findings = indexFindings(report);
 			findingIndexes.set(dataset, findings);
 			return findings;
@@ -86,13 +88,16 @@ function runInSlices<T>(steps: Generator<void, T, void>, budget = 4): Promise<T>
 const checkBeforeFirstFrame = 1000;
 
 /**
- * The findings if they are known already or cheap to work out now (a small store); undefined when
- * the store is large enough that they are left to {@link findingsLater}, after the first frame.
+ * The findings if they are known already, remembered from an earlier check of the same text (see
+ * remembered-check.ts), or cheap to work out now (a small store); undefined when the store is large
+ * enough that they are left to {@link findingsLater}, after the first frame.
  */
 export function findingsNow(dataset: Dataset): FindingIndex | undefined {
 	let findings = findingIndexes.get(dataset);
-	if (!findings && dataset.store.figures.length <= checkBeforeFirstFrame) {
-		findings = indexFindings(checkStore(dataset));
+	if (!findings) {
+		const report = dataset.store.figures.length <= checkBeforeFirstFrame ? checkStore(dataset) : rememberedCheck(dataset);
+		if (!report) return undefined;
+		findings = indexFindings(report);
 		findingIndexes.set(dataset, findings);
 	}
 	return findings;

@@ -5,7 +5,11 @@ import {beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
 import {digestOf, rememberedFrom, type CheckCache} from '../../source/data/check-cache.js';
 import type {Store} from '../../source/data/schema.js';
+import {rememberCheck, rememberedCheck} from '../../source/data/remembered-check.js';
 import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js';
+import {checkStore} from '../../source/model/check.js';
+import {createDataset} from '../../source/model/dataset.js';
+import {findingsLater, findingsNow, safeDataset} from '../../source/ui/shared-data.js';
 import {bundledStore, digest, otherStore, readJson, runCli, runRecordingBuiltins, tempDirectory, writeStoreText} from '../helpers.js';
 
 /**
@@ -74,10 +78,10 @@ describe('remembered checks, in the built command line', () => {
 			expect([first.code, first.stderr, first.stdout]).toEqual([checked.code, '', checked.stdout]);
 			expect([again.code, again.stderr, again.stdout]).toEqual([checked.code, '', checked.stdout]);
 		}
-		// One entry for the one text, private to the user; the store itself is never written.
-		expect(entriesIn(dir)).toHaveLength(1);
+		// One entry for the one text, and beside it check's findings, private to the user; the store itself is never written.
+		expect(entriesIn(dir).map(name => name.replace(/^checked-[0-9a-f]{16}-[0-9a-f]{64}/, 'checked')).sort()).toEqual(['checked-findings.json', 'checked.json']);
 		expect(statSync(dir).mode & 0o777).toBe(0o700);
-		expect(statSync(path.join(dir, entriesIn(dir)[0]!)).mode & 0o777).toBe(0o600);
+		for (const name of entriesIn(dir)) expect(statSync(path.join(dir, name)).mode & 0o777).toBe(0o600);
 		expect(digest(file)).toBe(before);
 	});
 
@@ -234,6 +238,99 @@ describe('remembered checks, in the built command line', () => {
 		expect(left).toContain(entry);
 		for (const name of old.slice(0, 8)) expect(left).not.toContain(name);
 		expect(left).toEqual(expect.arrayContaining(old.slice(8)));
+	});
+});
+
+describe('remembered findings of check', () => {
+	const findingsIn = (dir: string) => entriesIn(dir).filter(name => name.endsWith('-findings.json'));
+	/** Seals a findings body as quarterdeck does, so that only what the body says can make it unfit. */
+	const sealedFindings = (name: string, body: string) => {
+		const digestOfStore = /-([0-9a-f]{64})-findings\.json$/.exec(name)![1]!;
+		return `${createHash('sha256').update(`findings ${digestOfStore}`).update('\n').update(body).digest('hex')}\n${body}`;
+	};
+	const noCache = (args: string[]) => runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}});
+
+	it('keep what check found in the whole store, and give the output a full check gives', () => {
+		const dir = freshCache();
+		const json = ['check', '--json', '--db', file];
+		const checked = noCache(json);
+		expect(JSON.parse(checked.stdout).findings.length).toBeGreaterThan(0);
+		expect(runWith(dir, json)).toEqual(checked);
+		const [name] = findingsIn(dir);
+		expect(name).toBeDefined();
+		const entry = path.join(dir, name!);
+		const written = stamp(entry);
+		expect(runWith(dir, json)).toEqual(checked);
+		expect(runWith(dir, ['check', '--db', file])).toEqual(noCache(['check', '--db', file]));
+		// A quarter's check is worked out each time, and leaves the whole store's findings as they are.
+		const quarter = ['check', '--quarter', 'latest', '--json', '--db', file];
+		expect(runWith(dir, quarter)).toEqual(noCache(quarter));
+		expect(findingsIn(dir)).toEqual([name]);
+		expect(stamp(entry)).toEqual(written);
+	});
+
+	it('use findings that fit their seal as they are', () => {
+		const dir = freshCache();
+		const json = ['check', '--json', '--db', file];
+		runWith(dir, json);
+		const entry = path.join(dir, findingsIn(dir)[0]!);
+		const report = JSON.parse(readFileSync(entry, 'utf8').split('\n')[1]!);
+		report.findings[0].message = 'as remembered';
+		writeFileSync(entry, sealedFindings(path.basename(entry), JSON.stringify(report)));
+		const before = stamp(entry);
+		expect(JSON.parse(runWith(dir, json).stdout).findings[0].message).toBe('as remembered');
+		expect(stamp(entry)).toEqual(before);
+	});
+
+	it.each([
+		['a body changed after it was sealed', (report: any) => JSON.stringify({...report, findings: report.findings.slice(1)})],
+		['not JSON', () => '{"findings":'],
+		['a rule this build does not have', (report: any) => ({...report, findings: [{...report.findings[0], rule: 'made-up'}, ...report.findings.slice(1)]})],
+		['a severity this build does not have', (report: any) => ({...report, findings: [{...report.findings[0], severity: 'fatal'}, ...report.findings.slice(1)]})],
+		['another list of rules', (report: any) => ({...report, rules: report.rules.slice(1)})],
+		['one quarter\'s findings', (report: any) => ({...report, quarter: report.findings[0].period})],
+		['a number where text goes', (report: any) => ({...report, findings: [{...report.findings[0], message: 5}, ...report.findings.slice(1)]})],
+		['findings that are not a list', (report: any) => ({...report, findings: {}})],
+	])('check the store again when its findings entry holds %s, and write the entry anew', (name, damage) => {
+		const dir = freshCache();
+		const json = ['check', '--json', '--db', file];
+		const checked = runWith(dir, json);
+		const entry = path.join(dir, findingsIn(dir)[0]!);
+		const good = readFileSync(entry, 'utf8');
+		const damaged = damage(JSON.parse(good.split('\n')[1]!));
+		writeFileSync(entry, name.startsWith('a body changed') ? `${good.split('\n')[0]}\n${damaged}` : sealedFindings(path.basename(entry), typeof damaged === 'string' ? damaged : JSON.stringify(damaged)));
+		expect(runWith(dir, json)).toEqual(checked);
+		expect(readFileSync(entry, 'utf8')).toBe(good);
+	});
+
+	it('keep nothing that JSON would not give back as it is, nor for a store read without a cache', async () => {
+		const dir = freshCache();
+		const dataset = createDataset(await loadStore(file, {cache: {dir, build: 'test'}}));
+		const report = checkStore(dataset);
+		rememberCheck(dataset, {...report, findings: [{...report.findings[0]!, gap: -0}, ...report.findings.slice(1)]});
+		expect(findingsIn(dir)).toEqual([]);
+		rememberCheck(createDataset(await loadStore(file)), report);
+		expect(findingsIn(dir)).toEqual([]);
+		rememberCheck(dataset, report);
+		expect(findingsIn(dir)).toHaveLength(1);
+		expect(rememberedCheck(dataset)).toEqual(report);
+	});
+
+	it('give the explorer its marks before the first frame once the background checks have run', async () => {
+		const dir = freshCache();
+		const cache: CheckCache = {dir, build: 'test'};
+		const first = createDataset(await loadStore(file, {cache, forTerminal: true}));
+		// Large enough that its checks wait until after the first frame.
+		expect(findingsNow(first)).toBeUndefined();
+		const found = await findingsLater(first);
+		expect(findingsIn(dir)).toHaveLength(1);
+		const next = createDataset(await loadStore(file, {cache, forTerminal: true}));
+		expect(safeDataset(next)).toBe(next);
+		const now = findingsNow(next);
+		expect(now).toBeDefined();
+		expect([...now!.byFigure.keys()]).toEqual([...found.byFigure.keys()]);
+		expect([...now!.bySite.keys()]).toEqual([...found.bySite.keys()]);
+		expect(found.bySite.size + found.byFigure.size).toBeGreaterThan(0);
 	});
 });
 

@@ -1,0 +1,88 @@
+import {checkStore, ruleList, rules, severities, type CheckReport, type Finding} from '../model/check.js';
+import type {Dataset} from '../model/dataset.js';
+import {OUTPUT_FORMAT} from '../model/reports.js';
+import {recallBeside, rememberBeside} from './check-cache.js';
+
+/** Under what name a store's whole check report is kept beside its remembered checks. */
+const kind = 'findings';
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isTextOrNull = (value: unknown) => value === null || typeof value === 'string';
+const isNumberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
+
+function isFinding(value: unknown): value is Finding {
+	if (typeof value !== 'object' || value === null) return false;
+	const finding = value as Record<string, unknown>;
+	return (
+		Object.hasOwn(rules, finding.rule as string) &&
+		(severities as readonly unknown[]).includes(finding.severity) &&
+		isText(finding.period) &&
+		isText(finding.message) &&
+		Array.isArray(finding.figures) &&
+		finding.figures.every(figure => typeof figure === 'object' && figure !== null && isText((figure as {id?: unknown}).id)) &&
+		Array.isArray(finding.sites) &&
+		finding.sites.every(isText) &&
+		isTextOrNull(finding.arithmetic) &&
+		['expected', 'actual', 'gap', 'tolerance'].every(key => isNumberOrNull(finding[key]))
+	);
+}
+
+/** Whether a parsed value is a whole store's report of this build's rules. */
+function isWholeReport(value: unknown): value is CheckReport {
+	if (typeof value !== 'object' || value === null) return false;
+	const report = value as Record<string, unknown>;
+	return (
+		report.format === OUTPUT_FORMAT &&
+		report.command === 'check' &&
+		report.quarter === null &&
+		typeof report.summary === 'object' &&
+		report.summary !== null &&
+		severities.every(severity => Number.isSafeInteger((report.summary as Record<string, unknown>)[severity])) &&
+		JSON.stringify(report.rules) === JSON.stringify(ruleList()) &&
+		Array.isArray(report.findings) &&
+		report.findings.every(isFinding)
+	);
+}
+
+/**
+ * What `check` found in the whole store, as found before in the same text under the same build; undefined
+ * when nothing is remembered (a small store, a text not read through a cache, the first check of a
+ * text) or what is does not fit.
+ */
+export function rememberedCheck(dataset: Dataset): CheckReport | undefined {
+	const body = recallBeside(dataset.store, kind);
+	if (body === undefined) return undefined;
+	try {
+		const report: unknown = JSON.parse(body);
+		return isWholeReport(report) ? report : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** A number JSON cannot give back as it is (−0, NaN, ±Infinity) means the report is not kept. */
+const exactNumbers = (_key: string, value: unknown) => {
+	if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) throw new RangeError('not kept');
+	return value;
+};
+
+/** Keeps the whole store's check `report` for the next command that reads the same text (see {@link rememberedCheck}). */
+export function rememberCheck(dataset: Dataset, report: CheckReport): void {
+	if (report.quarter !== null) return;
+	let body: string;
+	try {
+		body = JSON.stringify(report, exactNumbers);
+	} catch {
+		return;
+	}
+	rememberBeside(dataset.store, kind, body);
+}
+
+/** The whole store's check report: remembered for a large store's text, else worked out (and remembered). */
+export function checkWholeStore(dataset: Dataset): CheckReport {
+	const remembered = rememberedCheck(dataset);
+	if (remembered) return remembered;
+	const report = checkStore(dataset);
+	rememberCheck(dataset, report);
+	return report;
+}
