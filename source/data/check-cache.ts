@@ -286,7 +286,8 @@ export function noteStoreText(store: object, cache: CheckCache, digest: string):
  */
 export function rememberBeside(store: object, kind: string, body: string): void {
 	const text = storeTexts.get(store);
-	if (!text || !isPrivateDirectory(text.cache.dir, true)) return;
+	// One too large to be read back is not written.
+	if (!text || body.length * 3 > largestEntry || !isPrivateDirectory(text.cache.dir, true)) return;
 	writeEntry(text.cache, entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`, body);
 }
 

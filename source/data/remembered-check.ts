@@ -1,6 +1,7 @@
 import {checkStore, ruleList, rules, severities, type CheckReport, type Finding} from '../model/check.js';
 import type {Dataset} from '../model/dataset.js';
 import {OUTPUT_FORMAT} from '../model/reports.js';
+import {jsonTextIsPlain} from '../model/text.js';
 import {recallBeside, rememberBeside} from './check-cache.js';
 
 /** Under what name a store's whole check report is kept beside its remembered checks. */
@@ -52,12 +53,15 @@ function isWholeReport(value: unknown): value is CheckReport {
 export function rememberedCheck(dataset: Dataset): CheckReport | undefined {
 	const body = recallBeside(dataset.store, kind);
 	if (body === undefined) return undefined;
+	// Only a report no terminal could be sent a control character from (see rememberCheck).
+	if (!jsonTextIsPlain(body)) return undefined;
+	let report: unknown;
 	try {
-		const report: unknown = JSON.parse(body);
-		return isWholeReport(report) ? report : undefined;
+		report = JSON.parse(body);
 	} catch {
 		return undefined;
 	}
+	return isWholeReport(report) ? report : undefined;
 }
 
 /** A number JSON cannot give back as it is (−0, NaN, ±Infinity) means the report is not kept. */
@@ -66,16 +70,19 @@ const exactNumbers = (_key: string, value: unknown) => {
 	return value;
 };
 
-/** Keeps the whole store's check `report` for the next command that reads the same text (see {@link rememberedCheck}). */
+/**
+ * Keeps the whole store's check `report` for the next command that reads the same text (see
+ * {@link rememberedCheck}). A report whose text could hold a control character (from a store's
+ * names or quotes) is not kept: the explorer checks its safe copy of such a store itself.
+ */
 export function rememberCheck(dataset: Dataset, report: CheckReport): void {
-	if (report.quarter !== null) return;
 	let body: string;
 	try {
 		body = JSON.stringify(report, exactNumbers);
 	} catch {
 		return;
 	}
-	rememberBeside(dataset.store, kind, body);
+	if (jsonTextIsPlain(body)) rememberBeside(dataset.store, kind, body);
 }
 
 /** The whole store's check report: remembered for a large store's text, else worked out (and remembered). */

@@ -82,8 +82,8 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	const {exit} = useApp();
 	const {internal_eventEmitter: inputs} = useStdin();
 	const size = useTerminalSize();
-	// The tie-out checks read the whole store, so they run once per store; on a large store after the
-	// first frame, which the panes' ⚑ marks then join.
+	// The tie-out checks read the whole store, so they run once per store; on a large store whose
+	// findings are not remembered, after the first frame, which the panes' ⚑ marks then join.
 	const [checked, setChecked] = useState<{dataset: Dataset; findings?: FindingIndex | undefined; error?: unknown}>(() => ({dataset, findings: findingsNow(dataset)}));
 	const findings = checked.dataset === dataset ? checked.findings : findingsNow(dataset);
 	useEffect(() => {

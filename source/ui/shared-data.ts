@@ -9,6 +9,8 @@ import type {State} from './state.js';
 const safeDatasets = new WeakMap<Dataset, Dataset>();
 const findingIndexes = new WeakMap<Dataset, FindingIndex>();
 const findingTasks = new WeakMap<Dataset, Promise<FindingIndex>>();
+/** Stores whose remembered findings were looked for once: each explorer of the store after that waits for the checks. */
+const recallTried = new WeakSet<Dataset>();
 const screenSets = new WeakMap<Dataset, {reports: PaneReports; screens: Map<FindingIndex | undefined, (state: State) => Screen>}>();
 
 /** The dataset with every string of the store made safe for a terminal: the same one when nothing needed it. */
@@ -95,7 +97,10 @@ const checkBeforeFirstFrame = 1000;
 export function findingsNow(dataset: Dataset): FindingIndex | undefined {
 	let findings = findingIndexes.get(dataset);
 	if (!findings) {
-		const report = dataset.store.figures.length <= checkBeforeFirstFrame ? checkStore(dataset) : rememberedCheck(dataset);
+		const small = dataset.store.figures.length <= checkBeforeFirstFrame;
+		if (!small && recallTried.has(dataset)) return undefined;
+		recallTried.add(dataset);
+		const report = small ? checkStore(dataset) : rememberedCheck(dataset);
 		if (!report) return undefined;
 		findings = indexFindings(report);
 		findingIndexes.set(dataset, findings);

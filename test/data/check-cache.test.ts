@@ -282,7 +282,7 @@ describe('remembered findings of check', () => {
 		expect(stamp(entry)).toEqual(before);
 	});
 
-	it.each([
+	const findingsDamage: Array<[string, (report: any) => unknown]> = [
 		['a body changed after it was sealed', (report: any) => JSON.stringify({...report, findings: report.findings.slice(1)})],
 		['not JSON', () => '{"findings":'],
 		['a rule this build does not have', (report: any) => ({...report, findings: [{...report.findings[0], rule: 'made-up'}, ...report.findings.slice(1)]})],
@@ -291,7 +291,16 @@ describe('remembered findings of check', () => {
 		['one quarter\'s findings', (report: any) => ({...report, quarter: report.findings[0].period})],
 		['a number where text goes', (report: any) => ({...report, findings: [{...report.findings[0], message: 5}, ...report.findings.slice(1)]})],
 		['findings that are not a list', (report: any) => ({...report, findings: {}})],
-	])('check the store again when its findings entry holds %s, and write the entry anew', (name, damage) => {
+		['another format', (report: any) => ({...report, format: report.format + 1})],
+		['another command\'s report', (report: any) => ({...report, command: 'diff'})],
+		['a count that is not a number', (report: any) => ({...report, summary: {...report.summary, warning: '1'}})],
+		...(['period', 'arithmetic'] as const).map((field): [string, (report: any) => unknown] => [`a ${field} that is a number`, (report: any) => ({...report, findings: [{...report.findings[0], [field]: 5}, ...report.findings.slice(1)]})]),
+		...(['expected', 'actual', 'gap', 'tolerance'] as const).map((field): [string, (report: any) => unknown] => [`${field} as text`, (report: any) => ({...report, findings: [{...report.findings[0], [field]: '5'}, ...report.findings.slice(1)]})]),
+		['a figure without an id', (report: any) => ({...report, findings: [{...report.findings[0], figures: [{}]}, ...report.findings.slice(1)]})],
+		['a site that is not text', (report: any) => ({...report, findings: [{...report.findings[0], sites: [5]}, ...report.findings.slice(1)]})],
+		['a control character', (report: any) => ({...report, findings: [{...report.findings[0], message: '\u001B[2J'}, ...report.findings.slice(1)]})],
+	];
+	it.each(findingsDamage)('check the store again when its findings entry holds %s, and write the entry anew', (name, damage) => {
 		const dir = freshCache();
 		const json = ['check', '--json', '--db', file];
 		const checked = runWith(dir, json);
@@ -303,12 +312,15 @@ describe('remembered findings of check', () => {
 		expect(readFileSync(entry, 'utf8')).toBe(good);
 	});
 
-	it('keep nothing that JSON would not give back as it is, nor for a store read without a cache', async () => {
+	it('keep nothing that JSON would not give back as it is or that holds a control character, nor for a store read without a cache', async () => {
 		const dir = freshCache();
 		const dataset = createDataset(await loadStore(file, {cache: {dir, build: 'test'}}));
 		const report = checkStore(dataset);
-		rememberCheck(dataset, {...report, findings: [{...report.findings[0]!, gap: -0}, ...report.findings.slice(1)]});
-		expect(findingsIn(dir)).toEqual([]);
+		const [first, ...rest] = report.findings;
+		for (const finding of [{...first!, gap: -0}, {...first!, gap: Number.NaN}, {...first!, gap: Number.POSITIVE_INFINITY}, {...first!, message: 'bell \u0007'}]) {
+			rememberCheck(dataset, {...report, findings: [finding, ...rest]});
+			expect(findingsIn(dir)).toEqual([]);
+		}
 		rememberCheck(createDataset(await loadStore(file)), report);
 		expect(findingsIn(dir)).toEqual([]);
 		rememberCheck(dataset, report);
@@ -328,8 +340,7 @@ describe('remembered findings of check', () => {
 		expect(safeDataset(next)).toBe(next);
 		const now = findingsNow(next);
 		expect(now).toBeDefined();
-		expect([...now!.byFigure.keys()]).toEqual([...found.byFigure.keys()]);
-		expect([...now!.bySite.keys()]).toEqual([...found.bySite.keys()]);
+		expect(now).toEqual(found);
 		expect(found.bySite.size + found.byFigure.size).toBeGreaterThan(0);
 	});
 });
