@@ -96,15 +96,16 @@ const checkBeforeFirstFrame = 1000;
  */
 export function findingsNow(dataset: Dataset): FindingIndex | undefined {
 	let findings = findingIndexes.get(dataset);
-	if (!findings) {
-		const small = dataset.store.figures.length <= checkBeforeFirstFrame;
-		if (!small && recallTried.has(dataset)) return undefined;
+	if (findings) return findings;
+	const small = dataset.store.figures.length <= checkBeforeFirstFrame;
+	if (!small) {
+		if (recallTried.has(dataset)) return undefined;
 		recallTried.add(dataset);
-		const report = small ? checkStore(dataset) : rememberedCheck(dataset);
-		if (!report) return undefined;
-		findings = indexFindings(report);
-		findingIndexes.set(dataset, findings);
 	}
+	const report = small ? checkStore(dataset) : rememberedCheck(dataset);
+	if (!report) return undefined;
+	findings = indexFindings(report);
+	findingIndexes.set(dataset, findings);
 	return findings;
 }
 

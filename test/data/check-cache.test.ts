@@ -343,6 +343,15 @@ describe('remembered findings of check', () => {
 		expect(now).toEqual(found);
 		expect(found.bySite.size + found.byFigure.size).toBeGreaterThan(0);
 	});
+
+	it('are looked for once per store by the explorer, and found by the next load of the text', async () => {
+		const cache: CheckCache = {dir: freshCache(), build: 'test'};
+		const dataset = createDataset(await loadStore(file, {cache, forTerminal: true}));
+		expect(findingsNow(dataset)).toBeUndefined();
+		rememberCheck(dataset, checkStore(dataset));
+		expect(findingsNow(dataset)).toBeUndefined();
+		expect(findingsNow(createDataset(await loadStore(file, {cache, forTerminal: true})))).toBeDefined();
+	});
 });
 
 describe('remembered checks, in loadStore', () => {
