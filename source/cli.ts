@@ -1,6 +1,7 @@
 import process from 'node:process';
 import {runCli} from './commands.js';
 import {checkCacheFor} from './data/check-cache.js';
+import {holdYoungGeneration, releaseYoungGeneration} from './heap.js';
 import {fdWriter, isTerminal, messageWriter} from './output/stdio.js';
 import {prepareInteractive} from './terminal-env.js';
 
@@ -43,6 +44,7 @@ export async function main(): Promise<void> {
 		cwd: process.cwd(),
 		checkCache: checkCacheFor(process.env),
 		confirm,
+		beforeExplorer: holdYoungGeneration,
 	});
 
 	if ('serve' in result) {
@@ -51,6 +53,7 @@ export async function main(): Promise<void> {
 		process.exitCode = await serve(result.serve, {stderr: process.stderr, env: process.env, cwd: process.cwd()});
 	} else if ('explore' in result) {
 		prepareInteractive();
+		releaseYoungGeneration();
 		const {runLocal} = await import('./explore-local.js');
 		process.exitCode = await runLocal(result.explore);
 	} else {

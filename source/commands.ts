@@ -34,6 +34,11 @@ export type CommandIo = {
 	checkCache?: CheckCache | undefined;
 	/** A store already read and checked (a server's): a command on that file uses it instead of reading it again. */
 	loaded?: {db: string; dataset: Dataset} | undefined;
+	/**
+	 * Called before the store is read when the command opens the explorer on this process's own
+	 * terminal, where the process steers its collector (see heap.ts). Not given over SSH.
+	 */
+	beforeExplorer?: (() => void) | undefined;
 };
 
 /** The panes the explorer opens on, and the command each one prints when there is no terminal. */
@@ -292,6 +297,9 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				),
 			};
 		}
+		// The explorer draws only on a terminal and without --json or --csv; elsewhere, explore prints.
+		const draws = io.stdoutIsTTY && !flags.json && !flags.csv;
+		if (command === 'explore' && draws) io.beforeExplorer?.();
 		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: io.checkCache}));
 		if (command === 'serve') {
 			expectArguments(command, args, []);
@@ -355,7 +363,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				const fallback = dataset.quarters.includes(yearBefore) ? yearBefore : dataset.quarters[0]!;
 				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : fallback;
 				const b = rest[1] ? resolveQuarter(rest[1], dataset.quarters, 'B') : selected;
-				if (!io.stdoutIsTTY || flags.json || flags.csv) {
+				if (!draws) {
 					// No terminal to draw on: print what the pane would show.
 					const report =
 						pane === 'segments'

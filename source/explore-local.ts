@@ -3,6 +3,7 @@ import process from 'node:process';
 import tty from 'node:tty';
 import type {ExploreRequest} from './commands.js';
 import {describeError, exitCodes} from './errors.js';
+import {holdYoungGeneration} from './heap.js';
 import {messageWriter} from './output/stdio.js';
 import {runExplorer} from './ui/run.js';
 
@@ -30,6 +31,8 @@ export async function runLocal(request: ExploreRequest): Promise<number> {
 		return exitCodes.usage;
 	}
 	const explorer = runExplorer({...request, stdin: keyboard.stdin, stdout: process.stdout});
+	// The first frame is drawn: the session begins (see heap.ts).
+	holdYoungGeneration();
 	const stop = () => explorer.close();
 	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 	for (const signal of signals) process.on(signal, stop);
