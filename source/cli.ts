@@ -44,7 +44,8 @@ export async function main(): Promise<void> {
 		cwd: process.cwd(),
 		checkCache: checkCacheFor(process.env),
 		confirm,
-		beforeExplorer: holdYoungGeneration,
+		// V8's young generation through the explorer's start: see heap.ts.
+		beforeExplorerLoad: holdYoungGeneration,
 	});
 
 	if ('serve' in result) {
@@ -55,7 +56,7 @@ export async function main(): Promise<void> {
 		prepareInteractive();
 		releaseYoungGeneration();
 		const {runLocal} = await import('./explore-local.js');
-		process.exitCode = await runLocal(result.explore);
+		process.exitCode = await runLocal(result.explore, {afterFirstFrame: holdYoungGeneration});
 	} else {
 		process.exitCode = result.exitCode;
 	}

@@ -36,9 +36,9 @@ export type CommandIo = {
 	loaded?: {db: string; dataset: Dataset} | undefined;
 	/**
 	 * Called before the store is read when the command opens the explorer on this process's own
-	 * terminal, where the process steers its collector (see heap.ts). Not given over SSH.
+	 * terminal, where the process steers its collector (see cli.ts). Not given over SSH.
 	 */
-	beforeExplorer?: (() => void) | undefined;
+	beforeExplorerLoad?: (() => void) | undefined;
 };
 
 /** The panes the explorer opens on, and the command each one prints when there is no terminal. */
@@ -299,7 +299,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 		}
 		// The explorer draws only on a terminal and without --json or --csv; elsewhere, explore prints.
 		const draws = io.stdoutIsTTY && !flags.json && !flags.csv;
-		if (command === 'explore' && draws) io.beforeExplorer?.();
+		if (command === 'explore' && draws) io.beforeExplorerLoad?.();
 		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: io.checkCache}));
 		if (command === 'serve') {
 			expectArguments(command, args, []);

@@ -3,7 +3,6 @@ import process from 'node:process';
 import tty from 'node:tty';
 import type {ExploreRequest} from './commands.js';
 import {describeError, exitCodes} from './errors.js';
-import {holdYoungGeneration} from './heap.js';
 import {messageWriter} from './output/stdio.js';
 import {runExplorer} from './ui/run.js';
 
@@ -21,8 +20,12 @@ function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefin
 	}
 }
 
-/** Runs the explorer in this process's terminal; the exit code it should end with. */
-export async function runLocal(request: ExploreRequest): Promise<number> {
+/**
+ * Runs the explorer in this process's terminal; the exit code it should end with. `afterFirstFrame`
+ * is called once the first frame is written: Ink, outside its concurrent mode, writes it within
+ * `render()`.
+ */
+export async function runLocal(request: ExploreRequest, {afterFirstFrame}: {afterFirstFrame?: () => void} = {}): Promise<number> {
 	const keyboard = openKeyboard();
 	if (!keyboard) {
 		messageWriter.write(
@@ -31,8 +34,7 @@ export async function runLocal(request: ExploreRequest): Promise<number> {
 		return exitCodes.usage;
 	}
 	const explorer = runExplorer({...request, stdin: keyboard.stdin, stdout: process.stdout});
-	// The first frame is drawn: the session begins (see heap.ts).
-	holdYoungGeneration();
+	afterFirstFrame?.();
 	const stop = () => explorer.close();
 	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 	for (const signal of signals) process.on(signal, stop);

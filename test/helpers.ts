@@ -63,15 +63,26 @@ export async function openAndQuit(argv: readonly string[], env: NodeJS.ProcessEn
 }
 
 /**
- * Runs the built CLI with `args`, piped or in a terminal (through `script`), recording the Node
- * built-in modules it loads (test/fixtures/record-builtins.cjs).
+ * Runs the built CLI with `args`, piped or in a terminal (through `script`), with `fixture` (in
+ * test/fixtures) required first; what the fixture wrote to the file named by `logVariable`.
  */
-export function runRecordingBuiltins(args: readonly string[], {env = {}, terminal = false}: {env?: Record<string, string | undefined>; terminal?: boolean} = {}): Run & {builtins: string[]} {
-	const log = path.join(tempDirectory(), 'builtins.txt');
-	const argv = [process.execPath, '--require', path.join(root, 'test', 'fixtures', 'record-builtins.cjs'), cli, ...args];
-	const options = {encoding: 'utf8' as const, env: {...process.env, ...env, QUARTERDECK_BUILTINS_LOG: log} as NodeJS.ProcessEnv};
+export function runRecording(
+	fixture: string,
+	logVariable: string,
+	args: readonly string[],
+	{env = {}, terminal = false}: {env?: Record<string, string | undefined>; terminal?: boolean} = {},
+): Run & {log: string} {
+	const log = path.join(tempDirectory(), 'log.txt');
+	const argv = [process.execPath, '--require', path.join(root, 'test', 'fixtures', fixture), cli, ...args];
+	const options = {encoding: 'utf8' as const, env: {...process.env, ...env, [logVariable]: log} as NodeJS.ProcessEnv, timeout: 20_000};
 	const run = terminal
 		? spawnSync('script', ['-qfec', argv.map(word => shellQuote(word)).join(' '), '/dev/null'], options)
 		: spawnSync(argv[0]!, argv.slice(1), {...options, stdio: ['ignore', 'pipe', 'pipe']});
-	return {code: run.status, stdout: run.stdout, stderr: run.stderr, builtins: readFileSync(log, 'utf8').trim().split('\n')};
+	return {code: run.status, stdout: run.stdout, stderr: run.stderr, log: readFileSync(log, 'utf8')};
+}
+
+/** {@link runRecording} with the Node built-in modules the CLI loads (test/fixtures/record-builtins.cjs). */
+export function runRecordingBuiltins(args: readonly string[], options: {env?: Record<string, string | undefined>; terminal?: boolean} = {}): Run & {builtins: string[]} {
+	const {log, ...run} = runRecording('record-builtins.cjs', 'QUARTERDECK_BUILTINS_LOG', args, options);
+	return {...run, builtins: log.trim().split('\n')};
 }
