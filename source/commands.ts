@@ -35,8 +35,8 @@ export type CommandIo = {
 	/** A store already read and checked (a server's): a command on that file uses it instead of reading it again. */
 	loaded?: {db: string; dataset: Dataset} | undefined;
 	/**
-	 * Called before the store is read when the command opens the explorer on this process's own
-	 * terminal, where the process steers its collector (see cli.ts). Not given over SSH.
+	 * Called before the store is read when the command is to open the explorer on this process's
+	 * own terminal, where the process steers its collector (see heap.ts). Not given over SSH.
 	 */
 	beforeExplorerLoad?: (() => void) | undefined;
 };

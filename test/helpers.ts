@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -78,7 +78,8 @@ export function runRecording(
 	const run = terminal
 		? spawnSync('script', ['-qfec', argv.map(word => shellQuote(word)).join(' '), '/dev/null'], options)
 		: spawnSync(argv[0]!, argv.slice(1), {...options, stdio: ['ignore', 'pipe', 'pipe']});
-	return {code: run.status, stdout: run.stdout, stderr: run.stderr, log: readFileSync(log, 'utf8')};
+	// A run that timed out or crashed may have written nothing: its status and stderr say why.
+	return {code: run.status, stdout: run.stdout, stderr: run.stderr, log: existsSync(log) ? readFileSync(log, 'utf8') : ''};
 }
 
 /** {@link runRecording} with the Node built-in modules the CLI loads (test/fixtures/record-builtins.cjs). */
