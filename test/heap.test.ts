@@ -47,13 +47,12 @@ describe("the explorer's young generation", () => {
 			NODE_OPTIONS: `--require ${JSON.stringify(path.join(root, 'test', 'fixtures', 'record-heap.cjs'))}`,
 			QUARTERDECK_HEAP_LOG: log,
 		});
-		const {largest, steps} = JSON.parse(readFileSync(log, 'utf8')) as HeapLog;
+		const {steps} = JSON.parse(readFileSync(log, 'utf8')) as HeapLog;
 		expect(steps.map(({step}) => step)).toEqual(['factor 1', 'factor 2', 'explorer compiled', 'first frame', 'factor 1']);
 		const [read, , , , session] = steps;
 		// The store is read and indexed at the size the generation starts with.
 		expect(read!.until).toBeLessThanOrEqual(2 * MiB);
 		// The session does not grow it (left to V8, this session took it to 32 MiB).
 		expect(session!.until).toBe(session!.young);
-		expect(largest).toBeLessThanOrEqual(16 * MiB);
 	}, 120_000);
 });
