@@ -142,29 +142,68 @@ const metricSeries = lazyStepsByKey(seriesIndexSteps);
 
 /** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
 export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
-	return seriesByPeriod(dataset, series).get(period);
+	const metric = metricOf(series);
+	if (metricSeries.has(dataset, metric)) return metricSeries.get(dataset, metric).bySeries.get(series)?.get(period);
+	const segment = valueSegmentOf(series);
+	if (segment !== undefined) return metricScan(dataset, metric).values.get(segment)?.get(period);
+	return otherSeriesAt(dataset, `${metric}|${period}`).get(series);
 }
 
 const noPeriods: ReadonlyMap<string, readonly ResolvedFigure[]> = new Map();
 
+/** The segment ('' for none) of a series of values that names no sites and compares to nothing; undefined for any other series. */
+function valueSegmentOf(series: string): string | undefined {
+	const [measure, , segment, sites, compareTo] = series.split('|');
+	return measure === 'value' && sites === '' && compareTo === '' ? segment : undefined;
+}
+
 /**
- * A metric's plain series (no segment, sites, comparison or other measure) by period, found by a
- * scan of the metric's figures: comparing four fields of each costs far less than naming the series
- * of every figure, which is what the metric's index does. A command that reads only totals (the
- * quarters list, the balance sheet) never builds that index.
+ * One scan of a metric's figures. `values`: its series of values that name no sites and compare to
+ * nothing (its total, and each segment's), by segment ('' for the total) and then period. `others`:
+ * the rest of its figures (changes, figures for named sites), by period. Comparing a few fields of
+ * each figure costs far less than naming the series of every figure, which is what the metric's
+ * index does: the quarters list, the balance sheet and the Segments pane read only values across
+ * quarters and other figures in one or two quarters, and never build that index.
  */
-const plainSeries = lazyByKey((dataset, metric): ReadonlyMap<string, readonly ResolvedFigure[]> => {
-	const byPeriod = new Map<string, ResolvedFigure[]>();
+type MetricScan = {values: Map<string, Map<string, ResolvedFigure[]>>; others: Map<string, ResolvedFigure[]>};
+
+const metricScan = lazyByKey((dataset, metric): MetricScan => {
+	const values = new Map<string, Map<string, ResolvedFigure[]>>();
+	const others = new Map<string, ResolvedFigure[]>();
 	const {figures} = dataset.store;
 	for (const position of dataset.metricPositions.get(metric) ?? []) {
 		const figure = figures[position]!;
-		// The same test as seriesId(figure) === seriesId({metric}).
-		if ((figure.measure ?? 'value') !== 'value' || (figure.segment ?? '') !== '' || (figure.compareTo ?? '') !== '' || (figure.sites !== undefined && figure.sites.length > 0)) continue;
-		const group = byPeriod.get(figure.period);
+		// The same test as valueSegmentOf(seriesId(figure)) !== undefined.
+		if ((figure.measure ?? 'value') !== 'value' || (figure.compareTo ?? '') !== '' || (figure.sites !== undefined && figure.sites.length > 0)) {
+			const group = others.get(figure.period);
+			if (group) group.push(figure);
+			else others.set(figure.period, [figure]);
+			continue;
+		}
+		const segment = figure.segment ?? '';
+		let periods = values.get(segment);
+		if (!periods) {
+			periods = new Map();
+			values.set(segment, periods);
+		}
+		const group = periods.get(figure.period);
 		if (group) group.push(figure);
-		else byPeriod.set(figure.period, [figure]);
+		else periods.set(figure.period, [figure]);
 	}
-	return byPeriod.size === 0 ? noPeriods : byPeriod;
+	return {values, others};
+});
+
+/** A metric's figures in one period (the key is `metric|period`) that are not in its scan's values, by {@link seriesId}. */
+const otherSeriesAt = lazyByKey((dataset, key): ReadonlyMap<string, readonly ResolvedFigure[]> => {
+	const split = key.indexOf('|');
+	const bySeries = new Map<string, ResolvedFigure[]>();
+	for (const figure of metricScan(dataset, key.slice(0, split)).others.get(key.slice(split + 1)) ?? []) {
+		const series = seriesId(figure);
+		const group = bySeries.get(series);
+		if (group) group.push(figure);
+		else bySeries.set(series, [figure]);
+	}
+	return bySeries;
 });
 
 /**
@@ -173,7 +212,10 @@ const plainSeries = lazyByKey((dataset, metric): ReadonlyMap<string, readonly Re
  */
 export function seriesByPeriod(dataset: Dataset, series: string): ReadonlyMap<string, readonly ResolvedFigure[]> {
 	const metric = metricOf(series);
-	if (series === seriesId({metric}) && !metricSeries.has(dataset, metric)) return plainSeries(dataset, metric);
+	if (!metricSeries.has(dataset, metric)) {
+		const segment = valueSegmentOf(series);
+		if (segment !== undefined) return metricScan(dataset, metric).values.get(segment) ?? noPeriods;
+	}
 	return metricSeries.get(dataset, metric).bySeries.get(series) ?? noPeriods;
 }
 

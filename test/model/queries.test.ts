@@ -44,12 +44,13 @@ describe('seriesGroups', () => {
 		const dataset = createDataset(finishStore(generateStore({quarters: 80, segments: 30, sites: 10, seed: 7}), 'generated.json'));
 		const [metric, positions] = [...dataset.metricPositions][0]!;
 		expect(positions.length).toBeGreaterThan(2048);
-		const figure = dataset.store.figures[positions.at(-1)!]!;
+		// A change: reading its series across periods builds the metric's index.
+		const figure = dataset.store.figures[positions.findLast(position => dataset.store.figures[position]!.measure !== 'value')!]!;
 		expect(figure.metric).toBe(metric);
 		const steps = seriesGroups(dataset);
 		// Paused in the middle of indexing that metric.
 		steps.next();
-		const early = seriesFigures(dataset, seriesId(figure), figure.period);
+		const early = seriesByPeriod(dataset, seriesId(figure)).get(figure.period);
 		let step = steps.next();
 		while (!step.done) step = steps.next();
 		expect(early).toContain(figure);
@@ -72,28 +73,48 @@ describe('seriesByPeriod', () => {
 		createDataset(other.store),
 	];
 
-	it('finds a plain series by a scan, as the metric index does', () => {
-		let plain = 0;
+	it('finds each series of values by a scan, and any other series in a period from that period\'s figures, as the metric index does', () => {
+		let values = 0;
+		let others = 0;
 		const [before, after] = [fresh(), fresh()];
 		for (let at = 0; at < before.length; at++) {
 			const scanned = before[at]!;
 			const indexed = after[at]!;
-			// Build every metric's index first in `indexed`: its plain series then come from the index.
+			// Build every metric's index first in `indexed`: every series then comes from the index.
 			const steps = seriesGroups(indexed);
 			for (let step = steps.next(); !step.done; step = steps.next());
-			for (const metric of scanned.metricPositions.keys()) {
-				const series = seriesId({metric});
-				const found = seriesByPeriod(scanned, series);
-				expect([...found]).toEqual([...seriesByPeriod(indexed, series)]);
-				plain += found.size;
+			const isValue = (id: string) => id.startsWith('value|') && id.endsWith('||');
+			const series = new Map<string, Set<string>>();
+			for (const figure of scanned.store.figures) {
+				const id = seriesId(figure);
+				series.set(id, (series.get(id) ?? new Set()).add(figure.period));
 			}
-			// Every metric's plain series read, and still no figure of another series came in.
-			for (const [, figures] of [...scanned.metricPositions.keys()].flatMap(metric => [...seriesByPeriod(scanned, seriesId({metric}))])) {
-				for (const figure of figures) expect(seriesId(figure)).toBe(seriesId({metric: figure.metric}));
+			for (const [id, periods] of series) {
+				if (isValue(id)) {
+					expect([...seriesByPeriod(scanned, id)]).toEqual([...seriesByPeriod(indexed, id)]);
+					values++;
+				} else {
+					others++;
+				}
+				// A period with none of the series' figures reads nothing on either side.
+				for (const period of [...periods, '1999Q1']) expect(seriesFigures(scanned, id, period)).toEqual(seriesFigures(indexed, id, period));
+			}
+			// Every series read, and no metric's index was built on the way: once the walk builds
+			// them, the same figures come from the indexes, in lists of their own.
+			const read = [...series].map(([id, periods]) => [id, isValue(id) ? seriesByPeriod(scanned, id) : undefined, [...periods].map(period => seriesFigures(scanned, id, period))] as const);
+			const walk = seriesGroups(scanned);
+			for (let step = walk.next(); !step.done; step = walk.next());
+			for (const [id, byPeriod, inPeriods] of read) {
+				const periods = [...series.get(id)!];
+				const again = periods.map(period => seriesFigures(scanned, id, period));
+				expect(again).toEqual(inPeriods);
+				for (let index = 0; index < periods.length; index++) expect(again[index]).not.toBe(inPeriods[index]);
+				if (isValue(id)) expect(seriesByPeriod(scanned, id)).not.toBe(byPeriod);
 			}
 		}
-		// The stores have plain series and others (segments, sites, changes) in the same metrics.
-		expect(plain).toBeGreaterThan(100);
+		// The stores have series of values and others (segments, sites, changes) in the same metrics.
+		expect(values).toBeGreaterThan(20);
+		expect(others).toBeGreaterThan(20);
 		expect(before[0]!.store.figures.some(figure => figure.id === 'site-revenue')).toBe(true);
 	});
 
