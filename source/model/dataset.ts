@@ -145,7 +145,7 @@ export function seriesFigures(dataset: Dataset, series: string, period: string):
 	const metric = metricOf(series);
 	if (metricSeries.has(dataset, metric)) return metricSeries.get(dataset, metric).bySeries.get(series)?.get(period);
 	const segment = valueSegmentOf(series);
-	if (segment !== undefined) return metricScan(dataset, metric).values.get(segment)?.get(period);
+	if (segment !== undefined) return valueSeries(dataset, metric, segment).get(period);
 	return otherSeriesAt(dataset, `${metric}|${period}`).get(series);
 }
 
@@ -157,47 +157,68 @@ function valueSegmentOf(series: string): string | undefined {
 	return measure === 'value' && sites === '' && compareTo === '' ? segment : undefined;
 }
 
-/**
- * One scan of a metric's figures. `values`: its series of values that name no sites and compare to
- * nothing (its total, and each segment's), by segment ('' for the total) and then period. `others`:
- * the rest of its figures (changes, figures for named sites), by period. Comparing a few fields of
- * each figure costs far less than naming the series of every figure, which is what the metric's
- * index does: the quarters list, the balance sheet and the Segments pane read only values across
- * quarters and other figures in one or two quarters, and never build that index.
- */
-type MetricScan = {values: Map<string, Map<string, ResolvedFigure[]>>; others: Map<string, ResolvedFigure[]>};
+/** Whether a figure is in a series of values that names no sites and compares to nothing: the same test as valueSegmentOf(seriesId(figure)) !== undefined. */
+const isValueFigure = (figure: ResolvedFigure) =>
+	(figure.measure ?? 'value') === 'value' && (figure.compareTo ?? '') === '' && (figure.sites === undefined || figure.sites.length === 0);
 
-const metricScan = lazyByKey((dataset, metric): MetricScan => {
-	const values = new Map<string, Map<string, ResolvedFigure[]>>();
+/**
+ * A series of values that names no sites and compares to nothing (a metric's total, or one of its
+ * segments') by period, found by a scan of the metric's figures rather than its index: comparing a
+ * few fields of each figure costs far less than naming the series of every one. The quarters list
+ * and the balance sheet read only totals, the Segments pane totals, segments and one or two
+ * quarters' changes; none of them builds the metric's index.
+ */
+function valueSeries(dataset: Dataset, metric: string, segment: string): ReadonlyMap<string, readonly ResolvedFigure[]> {
+	return segment === '' ? totalSeries(dataset, metric) : (metricScan(dataset, metric).segments.get(segment) ?? noPeriods);
+}
+
+/** A metric's total by period: a scan that keeps nothing else. */
+const totalSeries = lazyByKey((dataset, metric): ReadonlyMap<string, readonly ResolvedFigure[]> => {
+	const byPeriod = new Map<string, ResolvedFigure[]>();
+	const {figures} = dataset.store;
+	for (const position of dataset.metricPositions.get(metric) ?? []) {
+		const figure = figures[position]!;
+		if ((figure.segment ?? '') !== '' || !isValueFigure(figure)) continue;
+		const group = byPeriod.get(figure.period);
+		if (group) group.push(figure);
+		else byPeriod.set(figure.period, [figure]);
+	}
+	return byPeriod.size === 0 ? noPeriods : byPeriod;
+});
+
+/**
+ * The rest of a metric's figures, from one scan: `segments`, each segment's series of values (no
+ * sites, no comparison) by period; `others`, its changes and figures for named sites, by period.
+ */
+const metricScan = lazyByKey((dataset, metric) => {
+	const segments = new Map<string, Map<string, ResolvedFigure[]>>();
 	const others = new Map<string, ResolvedFigure[]>();
 	const {figures} = dataset.store;
 	for (const position of dataset.metricPositions.get(metric) ?? []) {
 		const figure = figures[position]!;
-		// The same test as valueSegmentOf(seriesId(figure)) !== undefined.
-		if ((figure.measure ?? 'value') !== 'value' || (figure.compareTo ?? '') !== '' || (figure.sites !== undefined && figure.sites.length > 0)) {
-			const group = others.get(figure.period);
-			if (group) group.push(figure);
-			else others.set(figure.period, [figure]);
-			continue;
-		}
 		const segment = figure.segment ?? '';
-		let periods = values.get(segment);
-		if (!periods) {
-			periods = new Map();
-			values.set(segment, periods);
+		let byPeriod: Map<string, ResolvedFigure[]> | undefined = others;
+		if (isValueFigure(figure)) {
+			// The total is totalSeries'.
+			if (segment === '') continue;
+			byPeriod = segments.get(segment);
+			if (!byPeriod) {
+				byPeriod = new Map();
+				segments.set(segment, byPeriod);
+			}
 		}
-		const group = periods.get(figure.period);
+		const group = byPeriod.get(figure.period);
 		if (group) group.push(figure);
-		else periods.set(figure.period, [figure]);
+		else byPeriod.set(figure.period, [figure]);
 	}
-	return {values, others};
+	return {segments, others};
 });
 
-/** A metric's figures in one period (the key is `metric|period`) that are not in its scan's values, by {@link seriesId}. */
+/** A metric's other figures (changes, figures for named sites) in one period (the key is `metric|period`), by {@link seriesId}. */
 const otherSeriesAt = lazyByKey((dataset, key): ReadonlyMap<string, readonly ResolvedFigure[]> => {
-	const split = key.indexOf('|');
+	const at = key.indexOf('|');
 	const bySeries = new Map<string, ResolvedFigure[]>();
-	for (const figure of metricScan(dataset, key.slice(0, split)).others.get(key.slice(split + 1)) ?? []) {
+	for (const figure of metricScan(dataset, key.slice(0, at)).others.get(key.slice(at + 1)) ?? []) {
 		const series = seriesId(figure);
 		const group = bySeries.get(series);
 		if (group) group.push(figure);
@@ -214,7 +235,7 @@ export function seriesByPeriod(dataset: Dataset, series: string): ReadonlyMap<st
 	const metric = metricOf(series);
 	if (!metricSeries.has(dataset, metric)) {
 		const segment = valueSegmentOf(series);
-		if (segment !== undefined) return metricScan(dataset, metric).values.get(segment) ?? noPeriods;
+		if (segment !== undefined) return valueSeries(dataset, metric, segment);
 	}
 	return metricSeries.get(dataset, metric).bySeries.get(series) ?? noPeriods;
 }
