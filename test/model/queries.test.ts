@@ -182,6 +182,33 @@ describe('getSegmentRevenue', () => {
 		expect(row.change.percentBasis).toBe(percentBasis);
 	});
 
+	it('reads its levels, trends and changes without indexing the whole metric, and reports what the index would give', () => {
+		const store = generateStore({quarters: 24, segments: 6, sites: 8, seed: 5});
+		const scanned = createDataset(finishStore(store, 'generated.json'));
+		const indexed = createDataset(finishStore(generateStore({quarters: 24, segments: 6, sites: 8, seed: 5}), 'generated.json'));
+		const walk = (dataset: Dataset) => {
+			const steps = seriesGroups(dataset);
+			for (let step = steps.next(); !step.done; step = steps.next());
+		};
+		walk(indexed);
+		const quarter = scanned.quarters.at(-1)!;
+		const report = getSegmentRevenue(scanned, quarter);
+		expect(report).toEqual(getSegmentRevenue(indexed, quarter));
+		// Stated changes and segments' levels are in the report.
+		expect(report.rows.some(row => row.change.valueBasis === 'stated')).toBe(true);
+		expect(report.rows.filter(row => row.segment !== null && row.value !== null).length).toBeGreaterThan(5);
+		// Had the report built revenue's index, a walk would keep it, and the segments' series would come from it unchanged.
+		const series = (dataset: Dataset) => report.rows.map(row => seriesByPeriod(dataset, seriesId({metric: 'revenue', segment: row.segment ?? undefined})));
+		const changes = (dataset: Dataset) => report.rows.map(row => seriesFigures(dataset, seriesId({metric: 'revenue', segment: row.segment ?? undefined, measure: 'change', compareTo: report.yearAgo}), quarter));
+		const before = [series(scanned), changes(scanned)];
+		walk(scanned);
+		const after = [series(scanned), changes(scanned)];
+		expect(after).toEqual(before);
+		for (let at = 0; at < report.rows.length; at++) {
+			expect(after[0]![at]).not.toBe(before[0]![at]);
+			if (before[1]![at] !== undefined) expect(after[1]![at]).not.toBe(before[1]![at]);
+		}
+	});
 });
 
 describe('getSiteStatuses', () => {
