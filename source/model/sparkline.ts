@@ -5,15 +5,18 @@ const bars = '▁▂▃▄▅▆▇█';
  * (a period with no figure), so missing data never reads as a low value.
  */
 export function sparkline(values: ReadonlyArray<number | null>): string {
-	const known = values.filter((value): value is number => value !== null);
-	if (known.length === 0) return values.map(() => '·').join('');
-	const low = Math.min(...known);
-	const high = Math.max(...known);
-	return values
-		.map(value => {
-			if (value === null) return '·';
-			if (high === low) return bars[3];
-			return bars[Math.round(((value - low) / (high - low)) * (bars.length - 1))];
-		})
-		.join('');
+	// Plain loops: a large store's Segments pane draws a trend of hundreds of quarters per row.
+	let low = Number.POSITIVE_INFINITY;
+	let high = Number.NEGATIVE_INFINITY;
+	for (const value of values) {
+		if (value === null) continue;
+		if (value < low) low = value;
+		if (value > high) high = value;
+	}
+	const top = bars.length - 1;
+	let line = '';
+	for (const value of values) {
+		line += value === null ? '·' : high === low ? bars[3] : bars[Math.round(((value - low) / (high - low)) * top)];
+	}
+	return line;
 }

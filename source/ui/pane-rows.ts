@@ -62,9 +62,11 @@ export function segmentsGrid(report: SegmentsReport, quarters: readonly string[]
 		{header: 'Trend', align: 'left', priority: 5},
 	];
 	const rows = report.rows.map((row): GridRow => {
-		const valueAt = (quarter: string | undefined): Cell => {
+		const valueAt = (quarter: string | undefined, at: number): Cell => {
 			if (!quarter) return empty;
-			const value = row.series.find(point => point.quarter === quarter)?.value ?? null;
+			// The series runs over the store's quarters, so the quarter is found at its own place.
+			const point = row.series[at]?.quarter === quarter ? row.series[at] : row.series.find(candidate => candidate.quarter === quarter);
+			const value = point?.value ?? null;
 			return value === null ? na : {text: formatValue(value, unit), value};
 		};
 		const values = row.series.map(point => point.value);
@@ -73,9 +75,9 @@ export function segmentsGrid(report: SegmentsReport, quarters: readonly string[]
 			name: row.name,
 			cells: [
 				{text: `${'  '.repeat(Math.max(0, row.depth - 1))}${row.name}`, value: row.name, tone: row.depth === 0 ? 'strong' : undefined},
-				valueAt(previous),
+				valueAt(previous, index - 1),
 				readingCell(row.value, flags.figure),
-				valueAt(next),
+				valueAt(next, index + 1),
 				readingCell(row.yearAgo, flags.figure),
 				changeCell(row.change.value, unit, `${computedMark(row.change.valueBasis)}${row.change.figures.some(flags.figure) ? '⚑' : ''}`),
 				percentCell(row.change.percent, computedMark(row.change.percentBasis)),

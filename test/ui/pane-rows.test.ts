@@ -1,0 +1,33 @@
+import {describe, expect, it} from 'vitest';
+import {loadStore} from '../../source/data/store.js';
+import {createDataset} from '../../source/model/dataset.js';
+import {getSegmentRevenue} from '../../source/model/queries.js';
+import {segmentsGrid} from '../../source/ui/pane-rows.js';
+import {bundledStore} from '../helpers.js';
+
+const dataset = createDataset(await loadStore(bundledStore));
+
+describe('segmentsGrid', () => {
+	it('shows each row at the quarters before and after the one selected, from its series, as when the series leaves quarters out', () => {
+		const {quarters} = dataset;
+		let shown = 0;
+		for (let at = 0; at < quarters.length; at++) {
+			const report = getSegmentRevenue(dataset, quarters[at]!);
+			const grid = segmentsGrid(report, quarters);
+			// The same report with every other quarter left out of each series: no value is where its quarter's place would be.
+			const sparse = {...report, rows: report.rows.map(row => ({...row, series: row.series.filter((_, index) => index % 2 === at % 2)}))};
+			const sparseGrid = segmentsGrid(sparse, quarters);
+			report.rows.forEach((row, index) => {
+				for (const [column, quarter] of [[1, quarters[at - 1]], [3, quarters[at + 1]]] as const) {
+					const value = quarter === undefined ? undefined : (row.series.find(point => point.quarter === quarter)?.value ?? null);
+					const cell = grid.rows[index]!.cells[column]!;
+					expect(cell.value).toBe(value ?? null);
+					if (typeof value === 'number') shown++;
+					const kept = sparse.rows[index]!.series.some(point => point.quarter === quarter);
+					expect(sparseGrid.rows[index]!.cells[column]!.value).toBe(kept ? (value ?? null) : null);
+				}
+			});
+		}
+		expect(shown).toBeGreaterThan(20);
+	});
+});
