@@ -14,9 +14,12 @@ export function sparkline(values: ReadonlyArray<number | null>): string {
 		if (value > high) high = value;
 	}
 	const top = bars.length - 1;
-	let line = '';
-	for (const value of values) {
-		line += value === null ? '·' : high === low ? bars[3] : bars[Math.round(((value - low) / (high - low)) * top)];
+	// Joined, not added up: a string added to bar by bar is a chain of hundreds of pieces until
+	// something reads it, and a pane keeps its rows' trends whether the column fits or not.
+	const line = new Array<string>(values.length);
+	for (let at = 0; at < values.length; at++) {
+		const value = values[at]!;
+		line[at] = value === null ? '·' : high === low ? bars[3]! : bars[Math.round(((value - low) / (high - low)) * top)]!;
 	}
-	return line;
+	return line.join('');
 }

@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import {describe, expect, it} from 'vitest';
 import {random} from '../../source/bench/generate-store.js';
 import {sparkline} from '../../source/model/sparkline.js';
@@ -35,5 +37,24 @@ describe('sparkline', () => {
 		expect(sparkline([5, null, 5])).toBe('▄·▄');
 		expect(sparkline([-0, 0])).toBe('▄▄');
 		expect(sparkline([])).toBe('');
+	});
+});
+
+describe('a trend kept', () => {
+	it('takes about what its characters take: one string, not a chain of pieces', () => {
+		v8.setFlagsFromString('--expose-gc');
+		const collect = vm.runInNewContext('gc') as () => void;
+		const next = random(4);
+		const series = Array.from({length: 200}, () => (next() < 0.1 ? null : next() * 1000));
+		const lines = 2000;
+		collect();
+		const before = v8.getHeapStatistics().used_heap_size;
+		// Each a new text of 200 bars, kept as a pane keeps its rows' trends.
+		const kept = Array.from({length: lines}, (_, at) => sparkline(series.map(value => (value === null ? null : value + at))));
+		collect();
+		const perLine = (v8.getHeapStatistics().used_heap_size - before) / lines;
+		expect(kept.every(line => line.length === 200)).toBe(true);
+		// 200 two-byte characters are 400 bytes.
+		expect(perLine).toBeLessThan(1500);
 	});
 });
