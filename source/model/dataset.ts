@@ -153,8 +153,10 @@ const noPeriods: ReadonlyMap<string, readonly ResolvedFigure[]> = new Map();
 
 /** The segment ('' for none) of a series of values that names no sites and compares to nothing; undefined for any other series. */
 function valueSegmentOf(series: string): string | undefined {
-	const [measure, , segment, sites, compareTo] = series.split('|');
-	return measure === 'value' && sites === '' && compareTo === '' ? segment : undefined;
+	// `value|metric|segment||`: no id holds a `|`, so the sites and the compared period are empty
+	// exactly when the id ends with two. Read without splitting: this runs for every reading.
+	if (!series.startsWith('value|') || !series.endsWith('||')) return undefined;
+	return series.slice(series.indexOf('|', 6) + 1, -2);
 }
 
 /** Whether a figure is in a series of values that names no sites and compares to nothing: the same test as valueSegmentOf(seriesId(figure)) !== undefined. */
