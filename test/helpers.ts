@@ -4,6 +4,8 @@ import {copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import {PtySession, shellQuote} from '../source/bench/pty.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -11,6 +13,14 @@ export const cli = path.join(root, 'dist', 'cli.js');
 export const bundledStore = path.join(root, 'data', 'hemacare.json');
 export const otherStore = path.join(root, 'test', 'fixtures', 'other-company.json');
 export const seedsDirectory = path.join(root, '..', 'shared', 'seeds');
+
+/** Runs V8's full collection twice (the second takes what the first's finalizers let go). */
+export function collectGarbage(): void {
+	v8.setFlagsFromString('--expose-gc');
+	const gc = vm.runInNewContext('gc') as () => void;
+	gc();
+	gc();
+}
 
 export type Run = {code: number | null; stdout: string; stderr: string};
 

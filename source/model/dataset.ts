@@ -137,16 +137,29 @@ function* seriesIndexSteps(dataset: Dataset, metric: string): Generator<void, Se
 	return {bySeries, groups, firsts};
 }
 
-/** The series index of one metric, built the first time it is asked for. */
-const metricSeries = lazyStepsByKey(seriesIndexSteps);
+/**
+ * The series index of one metric, built the first time it is asked for. Once it is, every lookup of
+ * the metric reads it, and the metric's scans are let go.
+ */
+const metricSeries = lazyStepsByKey(function* (dataset: Dataset, metric: string) {
+	const index = yield* seriesIndexSteps(dataset, metric);
+	totalSeries.forget(dataset, metric);
+	metricScan.forget(dataset, metric);
+	return index;
+});
 
-/** Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is none. */
+/**
+ * Every figure of a series ({@link seriesId}) in a period, in store order; undefined when there is
+ * none. Until something builds the metric's index, a series of values is read from a scan, and any
+ * other series in one period is named among the metric's figures of that period only: the quarters
+ * list, the balance sheet and the Segments pane never build the index.
+ */
 export function seriesFigures(dataset: Dataset, series: string, period: string): readonly ResolvedFigure[] | undefined {
 	const metric = metricOf(series);
 	if (metricSeries.has(dataset, metric)) return metricSeries.get(dataset, metric).bySeries.get(series)?.get(period);
 	const segment = valueSegmentOf(series);
 	if (segment !== undefined) return valueSeries(dataset, metric, segment).get(period);
-	return otherSeriesAt(dataset, `${metric}|${period}`).get(series);
+	return otherSeriesAt(dataset, metric, period).get(series);
 }
 
 const noPeriods: ReadonlyMap<string, readonly ResolvedFigure[]> = new Map();
@@ -166,31 +179,34 @@ const isValueFigure = (figure: ResolvedFigure) =>
 /**
  * A series of values that names no sites and compares to nothing (a metric's total, or one of its
  * segments') by period, found by a scan of the metric's figures rather than its index: comparing a
- * few fields of each figure costs far less than naming the series of every one. The quarters list
- * and the balance sheet read only totals, the Segments pane totals, segments and one or two
- * quarters' changes; none of them builds the metric's index.
+ * few fields of each figure costs far less than naming the series of every one.
  */
 function valueSeries(dataset: Dataset, metric: string, segment: string): ReadonlyMap<string, readonly ResolvedFigure[]> {
 	return segment === '' ? totalSeries(dataset, metric) : (metricScan(dataset, metric).segments.get(segment) ?? noPeriods);
 }
 
-/** A metric's total by period: a scan that keeps nothing else. */
+/** Adds a figure to the list a map keeps for a key. */
+function addTo(lists: Map<string, ResolvedFigure[]>, key: string, figure: ResolvedFigure): void {
+	const list = lists.get(key);
+	if (list) list.push(figure);
+	else lists.set(key, [figure]);
+}
+
+/** A metric's total by period: a scan that keeps nothing else, all a reader of totals needs. */
 const totalSeries = lazyByKey((dataset, metric): ReadonlyMap<string, readonly ResolvedFigure[]> => {
 	const byPeriod = new Map<string, ResolvedFigure[]>();
 	const {figures} = dataset.store;
 	for (const position of dataset.metricPositions.get(metric) ?? []) {
 		const figure = figures[position]!;
-		if ((figure.segment ?? '') !== '' || !isValueFigure(figure)) continue;
-		const group = byPeriod.get(figure.period);
-		if (group) group.push(figure);
-		else byPeriod.set(figure.period, [figure]);
+		if ((figure.segment ?? '') === '' && isValueFigure(figure)) addTo(byPeriod, figure.period, figure);
 	}
 	return byPeriod.size === 0 ? noPeriods : byPeriod;
 });
 
 /**
- * The rest of a metric's figures, from one scan: `segments`, each segment's series of values (no
- * sites, no comparison) by period; `others`, its changes and figures for named sites, by period.
+ * The rest of a metric's figures, from one scan: `segments`, each segment's series of values by
+ * period; `others`, its changes and figures for named sites, by period; `named`, those of a period
+ * by {@link seriesId}, filled in as periods are read.
  */
 const metricScan = lazyByKey((dataset, metric) => {
 	const segments = new Map<string, Map<string, ResolvedFigure[]>>();
@@ -198,36 +214,35 @@ const metricScan = lazyByKey((dataset, metric) => {
 	const {figures} = dataset.store;
 	for (const position of dataset.metricPositions.get(metric) ?? []) {
 		const figure = figures[position]!;
-		const segment = figure.segment ?? '';
-		let byPeriod: Map<string, ResolvedFigure[]> | undefined = others;
-		if (isValueFigure(figure)) {
-			// The total is totalSeries'.
-			if (segment === '') continue;
-			byPeriod = segments.get(segment);
-			if (!byPeriod) {
-				byPeriod = new Map();
-				segments.set(segment, byPeriod);
-			}
+		if (!isValueFigure(figure)) {
+			addTo(others, figure.period, figure);
+			continue;
 		}
-		const group = byPeriod.get(figure.period);
-		if (group) group.push(figure);
-		else byPeriod.set(figure.period, [figure]);
+		const segment = figure.segment ?? '';
+		// The total is totalSeries'.
+		if (segment === '') continue;
+		let byPeriod = segments.get(segment);
+		if (!byPeriod) {
+			byPeriod = new Map();
+			segments.set(segment, byPeriod);
+		}
+		addTo(byPeriod, figure.period, figure);
 	}
-	return {segments, others};
+	return {segments, others, named: new Map<string, ReadonlyMap<string, readonly ResolvedFigure[]>>()};
 });
 
-/** A metric's other figures (changes, figures for named sites) in one period (the key is `metric|period`), by {@link seriesId}. */
-const otherSeriesAt = lazyByKey((dataset, key): ReadonlyMap<string, readonly ResolvedFigure[]> => {
-	const at = key.indexOf('|');
-	const bySeries = new Map<string, ResolvedFigure[]>();
-	for (const figure of metricScan(dataset, key.slice(0, at)).others.get(key.slice(at + 1)) ?? []) {
-		const series = seriesId(figure);
-		const group = bySeries.get(series);
-		if (group) group.push(figure);
-		else bySeries.set(series, [figure]);
+/** A metric's other figures (changes, figures for named sites) in one period, by {@link seriesId}. */
+function otherSeriesAt(dataset: Dataset, metric: string, period: string): ReadonlyMap<string, readonly ResolvedFigure[]> {
+	const {others, named} = metricScan(dataset, metric);
+	let bySeries = named.get(period);
+	if (!bySeries) {
+		const made = new Map<string, ResolvedFigure[]>();
+		for (const figure of others.get(period) ?? []) addTo(made, seriesId(figure), figure);
+		bySeries = made;
+		named.set(period, made);
 	}
 	return bySeries;
-});
+}
 
 /**
  * A series' ({@link seriesId}) figures by period, the periods in the order the store first has
@@ -364,6 +379,8 @@ function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<v
 	steps: (dataset: Dataset, key: string) => Generator<void, T, void>;
 	/** True once it is built for this key. */
 	has: (dataset: Dataset, key: string) => boolean;
+	/** Lets go of what was built for this key: the next ask builds it again. */
+	forget: (dataset: Dataset, key: string) => void;
 } {
 	const built = lazyIndex(() => new Map<string, T>());
 	function* steps(dataset: Dataset, key: string): Generator<void, T, void> {
@@ -390,14 +407,18 @@ function lazyStepsByKey<T>(build: (dataset: Dataset, key: string) => Generator<v
 		},
 		steps,
 		has: (dataset, key) => built(dataset).has(key),
+		forget(dataset, key) {
+			built(dataset).delete(key);
+		},
 	};
 }
 
-/** Like {@link lazyStepsByKey}, for something built in one go. */
-export function lazyByKey<T>(build: (dataset: Dataset, key: string) => T): (dataset: Dataset, key: string) => T {
-	return lazyStepsByKey(function* (dataset, key) {
+/** Like {@link lazyStepsByKey}, for something built in one go; `forget` lets go of one key's. */
+export function lazyByKey<T>(build: (dataset: Dataset, key: string) => T): ((dataset: Dataset, key: string) => T) & {forget: (dataset: Dataset, key: string) => void} {
+	const {get, forget} = lazyStepsByKey(function* (dataset, key) {
 		return build(dataset, key);
-	}).get;
+	});
+	return Object.assign((dataset: Dataset, key: string) => get(dataset, key), {forget});
 }
 
 /** Where each period's figures are in the store, ascending. */

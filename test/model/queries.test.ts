@@ -2,11 +2,20 @@ import {describe, expect, it} from 'vitest';
 import {finishStore, loadStore} from '../../source/data/store.js';
 import {generateStore} from '../../source/bench/generate-store.js';
 import {createDataset, readValue, seriesByPeriod, seriesFigures, seriesGroups, seriesId, type Dataset} from '../../source/model/dataset.js';
+import {yearEarlier} from '../../source/model/period.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from '../../source/model/queries.js';
-import {bundledStore, otherStore} from '../helpers.js';
+import {bundledStore, collectGarbage, otherStore} from '../helpers.js';
 
 const other = createDataset(await loadStore(otherStore));
 const hemacare = createDataset(await loadStore(bundledStore));
+
+/** Walks {@link seriesGroups} to its end, which builds every metric's series index. */
+const walk = (dataset: Dataset) => {
+	const steps = seriesGroups(dataset);
+	let step = steps.next();
+	while (!step.done) step = steps.next();
+	return step.value;
+};
 
 describe('quarters', () => {
 	it('lists every quarter with a figure or a site event, in order, and the longer spans apart', () => {
@@ -19,13 +28,6 @@ describe('quarters', () => {
 });
 
 describe('seriesGroups', () => {
-	const walk = (dataset: Dataset) => {
-		const steps = seriesGroups(dataset);
-		let step = steps.next();
-		while (!step.done) step = steps.next();
-		return step.value;
-	};
-
 	it.each([['the shipped store', hemacare], ['another company', other]])('puts every figure of %s in one group of its series and period, groups in store order', (_name, dataset) => {
 		const groups = walk(dataset);
 		const figures = dataset.store.figures;
@@ -45,7 +47,7 @@ describe('seriesGroups', () => {
 		const [metric, positions] = [...dataset.metricPositions][0]!;
 		expect(positions.length).toBeGreaterThan(2048);
 		// A change: reading its series across periods builds the metric's index.
-		const figure = dataset.store.figures[positions.findLast(position => dataset.store.figures[position]!.measure !== 'value')!]!;
+		const figure = dataset.store.figures[positions.findLast(position => (dataset.store.figures[position]!.measure ?? 'value') !== 'value')!]!;
 		expect(figure.metric).toBe(metric);
 		const steps = seriesGroups(dataset);
 		// Paused in the middle of indexing that metric.
@@ -81,8 +83,7 @@ describe('seriesByPeriod', () => {
 			const scanned = before[at]!;
 			const indexed = after[at]!;
 			// Build every metric's index first in `indexed`: every series then comes from the index.
-			const steps = seriesGroups(indexed);
-			for (let step = steps.next(); !step.done; step = steps.next());
+			walk(indexed);
 			const isValue = (id: string) => id.startsWith('value|') && id.endsWith('||');
 			const series = new Map<string, Set<string>>();
 			for (const figure of scanned.store.figures) {
@@ -102,8 +103,7 @@ describe('seriesByPeriod', () => {
 			// Every series read, and no metric's index was built on the way: once the walk builds
 			// them, the same figures come from the indexes, in lists of their own.
 			const read = [...series].map(([id, periods]) => [id, isValue(id) ? seriesByPeriod(scanned, id) : undefined, [...periods].map(period => seriesFigures(scanned, id, period))] as const);
-			const walk = seriesGroups(scanned);
-			for (let step = walk.next(); !step.done; step = walk.next());
+			walk(scanned);
 			for (const [id, byPeriod, inPeriods] of read) {
 				const periods = [...series.get(id)!];
 				const again = periods.map(period => seriesFigures(scanned, id, period));
@@ -122,13 +122,52 @@ describe('seriesByPeriod', () => {
 		const [dataset] = fresh();
 		const series = seriesId({metric: 'revenue'});
 		const scanned = seriesByPeriod(dataset!, series);
-		const steps = seriesGroups(dataset!);
-		for (let step = steps.next(); !step.done; step = steps.next());
+		walk(dataset!);
 		const indexed = seriesByPeriod(dataset!, series);
 		// The same figures, in lists of their own: the first read did not build the index.
 		expect([...indexed]).toEqual([...scanned]);
 		expect(indexed).not.toBe(scanned);
 		expect(seriesByPeriod(dataset!, series)).toBe(indexed);
+	});
+
+	it('reads nothing for a metric, segment or change the store does not have, by either way', () => {
+		const [dataset] = fresh();
+		const missing = [
+			seriesId({metric: 'no-such-metric'}),
+			seriesId({metric: 'revenue', segment: 'no-such-segment'}),
+			seriesId({metric: 'revenue', segment: 'no-such-segment', measure: 'change', compareTo: '2020Q1'}),
+			seriesId({metric: 'revenue', sites: ['no-such-site']}),
+		];
+		const quarter = dataset!.quarters.at(-1)!;
+		for (const indexed of [false, true]) {
+			if (indexed) walk(dataset!);
+			for (const id of missing) {
+				expect(seriesFigures(dataset!, id, quarter)).toBeUndefined();
+				if (id.startsWith('value|') && id.endsWith('||')) expect(seriesByPeriod(dataset!, id).size).toBe(0);
+			}
+		}
+	});
+
+	it('lets go of a metric\'s scans once its index is built', async () => {
+		const [dataset] = fresh();
+		const quarter = dataset!.quarters.at(-1)!;
+		// Held only weakly: what keeps them alive after this is the dataset's caches.
+		const scans = (() => {
+			const segment = dataset!.store.segments[0]!.id;
+			return [
+				new WeakRef(seriesByPeriod(dataset!, seriesId({metric: 'revenue'}))),
+				new WeakRef(seriesByPeriod(dataset!, seriesId({metric: 'revenue', segment}))),
+				new WeakRef(seriesFigures(dataset!, seriesId({metric: 'revenue', segment, measure: 'change', compareTo: yearEarlier(quarter)}), quarter)!),
+			];
+		})();
+		// A weak reference's target lives at least until the job that made it ends.
+		await new Promise(resolve => setImmediate(resolve));
+		collectGarbage();
+		expect(scans.every(scan => scan.deref() !== undefined)).toBe(true);
+		walk(dataset!);
+		await new Promise(resolve => setImmediate(resolve));
+		collectGarbage();
+		expect(scans.map(scan => scan.deref())).toEqual([undefined, undefined, undefined]);
 	});
 });
 
@@ -183,13 +222,9 @@ describe('getSegmentRevenue', () => {
 	});
 
 	it('reads its levels, trends and changes without indexing the whole metric, and reports what the index would give', () => {
-		const store = generateStore({quarters: 24, segments: 6, sites: 8, seed: 5});
-		const scanned = createDataset(finishStore(store, 'generated.json'));
-		const indexed = createDataset(finishStore(generateStore({quarters: 24, segments: 6, sites: 8, seed: 5}), 'generated.json'));
-		const walk = (dataset: Dataset) => {
-			const steps = seriesGroups(dataset);
-			for (let step = steps.next(); !step.done; step = steps.next());
-		};
+		const make = () => createDataset(finishStore(generateStore({quarters: 24, segments: 6, sites: 8, seed: 5}), 'generated.json'));
+		const scanned = make();
+		const indexed = make();
 		walk(indexed);
 		const quarter = scanned.quarters.at(-1)!;
 		const report = getSegmentRevenue(scanned, quarter);

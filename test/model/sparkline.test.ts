@@ -1,12 +1,23 @@
 import v8 from 'node:v8';
-import vm from 'node:vm';
 import {describe, expect, it} from 'vitest';
 import {random} from '../../source/bench/generate-store.js';
 import {sparkline} from '../../source/model/sparkline.js';
+import {collectGarbage} from '../helpers.js';
 
 const bars = [...'▁▂▃▄▅▆▇█'];
 
 describe('sparkline', () => {
+	it.each([
+		[[0, 7], '▁█'],
+		[[0, 1, 2], '▁▅█'],
+		[[-5, 0, 5, 2.5], '▁▅█▆'],
+		[[null, 3, 1, null], '·█▁·'],
+		[[10, 20, 30, 40, 50, 60, 70, 80], '▁▂▃▄▅▆▇█'],
+		[[1e9, 1e9 + 1, 1e9 + 0.5], '▁█▅'],
+	])('draws %j as %s', (values, line) => {
+		expect(sparkline(values)).toBe(line);
+	});
+
 	it('draws one bar per value, scaled from the smallest to the largest, and a dot for each gap', () => {
 		const next = random(9);
 		for (let round = 0; round < 200; round++) {
@@ -42,16 +53,14 @@ describe('sparkline', () => {
 
 describe('a trend kept', () => {
 	it('takes about what its characters take: one string, not a chain of pieces', () => {
-		v8.setFlagsFromString('--expose-gc');
-		const collect = vm.runInNewContext('gc') as () => void;
 		const next = random(4);
 		const series = Array.from({length: 200}, () => (next() < 0.1 ? null : next() * 1000));
 		const lines = 2000;
-		collect();
+		collectGarbage();
 		const before = v8.getHeapStatistics().used_heap_size;
 		// Each a new text of 200 bars, kept as a pane keeps its rows' trends.
 		const kept = Array.from({length: lines}, (_, at) => sparkline(series.map(value => (value === null ? null : value + at))));
-		collect();
+		collectGarbage();
 		const perLine = (v8.getHeapStatistics().used_heap_size - before) / lines;
 		expect(kept.every(line => line.length === 200)).toBe(true);
 		// 200 two-byte characters are 400 bytes.

@@ -1,14 +1,10 @@
 import {randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import ssh2, {type ClientChannel} from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {collectGarbage} from '../helpers.js';
 import {makeClientKey, makeTempDir, openSsh, runSsh, sshArgs, startTestServer, waitUntil, type TestServer} from './helpers.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
 
 function count(resources: string[]): Record<string, number> {
 	const counts: Record<string, number> = {};
@@ -144,8 +140,7 @@ describe('robustness', () => {
 		const settle = async () => {
 			await waitUntil(() => server.server.stats().connections === 0 && server.server.stats().channels === 0, 'every connection to close');
 			await new Promise(resolve => setTimeout(resolve, 250));
-			gc();
-			gc();
+			collectGarbage();
 		};
 		// Warm up: the first explorer loads its modules and caches.
 		await Promise.all([session('quit'), session('kill')]);

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {loadStore} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
+import {formatValue} from '../../source/model/format.js';
 import {getSegmentRevenue} from '../../source/model/queries.js';
 import {segmentsGrid} from '../../source/ui/pane-rows.js';
 import {bundledStore} from '../helpers.js';
@@ -23,6 +24,8 @@ describe('segmentsGrid', () => {
 					const value = quarter === undefined ? undefined : (row.series.find(point => point.quarter === quarter)?.value ?? null);
 					const cell = grid.rows[index]!.cells[column]!;
 					expect(cell.value).toBe(value ?? null);
+					// No column where there is no such quarter; n/r where the row has no value for it.
+					expect(cell.text).toBe(value === undefined ? '' : value === null ? 'n/r' : formatValue(value, report.metric!.unit));
 					if (typeof value === 'number') shown++;
 					const kept = sparse.rows[index]!.series.some(point => point.quarter === quarter);
 					expect(sparseGrid.rows[index]!.cells[column]!.value).toBe(kept ? (value ?? null) : null);
