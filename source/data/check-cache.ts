@@ -60,10 +60,12 @@ export function checkCacheFor(env: Readonly<Record<string, string | undefined>>)
 
 /**
  * The digest a store's text is remembered by; none without a cache, for a text too small for that
- * to pay, or when the cache's directory cannot be used (nothing would be remembered or recalled).
+ * to pay, or when the cache's directory cannot be used. The directory is looked at here only: every
+ * entry read or written takes a digest from here (through {@link noteStoreText} for the entries
+ * kept beside), so none is read or written in a directory that failed this.
  */
 export function digestFor(text: string, cache: CheckCache | undefined): string | undefined {
-	return cache && text.length >= rememberedFrom && isPrivateDirectory(cache.dir, true) ? digestOf(text) : undefined;
+	return cache && text.length >= rememberedFrom && isPrivateDirectory(cache.dir) ? digestOf(text) : undefined;
 }
 
 /** Characters of text hashed at a time. */
@@ -93,11 +95,11 @@ const sealOf = (digest: string, body: string) => crypto().createHash('sha256').u
 
 /**
  * Whether `dir` may hold entries: a directory of this user's that no other can write to (made so
- * when `create` and it is missing). An entry in a directory others can write to could be anyone's.
+ * when it is missing). An entry in a directory others can write to could be anyone's.
  */
-function isPrivateDirectory(dir: string, create: boolean): boolean {
+function isPrivateDirectory(dir: string): boolean {
 	try {
-		if (create) fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+		fs.mkdirSync(dir, {recursive: true, mode: 0o700});
 		const stat = fs.statSync(dir);
 		const owner = process.getuid?.();
 		return stat.isDirectory() && (owner === undefined || stat.uid === owner) && (stat.mode & 0o022) === 0;
@@ -136,7 +138,6 @@ function pathsTo(root: unknown, targets: ReadonlySet<object>): Map<object, Array
  * it needs.
  */
 export function rememberChecks(cache: CheckCache, digest: string, data: Store, fills: readonly ShapeFill[], loaded: LoadedStore): void {
-	if (!isPrivateDirectory(cache.dir, true)) return;
 	const paths = fills.length === 0 ? new Map() : pathsTo(data, new Set(fills.map(fill => fill.target)));
 	const remembered: Remembered = {fills: [], derived: []};
 	for (const fill of fills) {
@@ -173,8 +174,7 @@ function prune(dir: string): void {
  * The body of the entry in `file`, sealed for `digest`: a regular file of this user's, read without
  * following a link or waiting on a pipe; undefined when there is none or its seal does not fit.
  */
-function readEntry(cache: CheckCache, file: string, digest: string): string | undefined {
-	if (!isPrivateDirectory(cache.dir, false)) return undefined;
+function readEntry(file: string, digest: string): string | undefined {
 	let text: string;
 	let fd: number | undefined;
 	try {
@@ -220,7 +220,7 @@ const placeOf = (at: ReadonlyArray<unknown>) => at.map(step => (typeof step === 
  * Nothing in `data` changes unless everything fits.
  */
 export function recallChecks(cache: CheckCache, digest: string, data: unknown): LoadedStore | undefined {
-	const body = readEntry(cache, entryFile(cache, digest), digest);
+	const body = readEntry(entryFile(cache, digest), digest);
 	if (body === undefined) return undefined;
 	let remembered: Remembered;
 	try {
@@ -288,12 +288,12 @@ export function noteStoreText(store: object, cache: CheckCache, digest: string):
 export function rememberBeside(store: object, kind: string, body: string): void {
 	const text = storeTexts.get(store);
 	// One too large to be read back is not written.
-	if (!text || body.length * 3 > largestEntry || !isPrivateDirectory(text.cache.dir, true)) return;
+	if (!text || body.length * 3 > largestEntry) return;
 	writeEntry(text.cache, entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`, body);
 }
 
 /** What {@link rememberBeside} kept for the text `store` was read from, under `kind`; undefined if nothing fits. */
 export function recallBeside(store: object, kind: string): string | undefined {
 	const text = storeTexts.get(store);
-	return text && readEntry(text.cache, entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`);
+	return text && readEntry(entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`);
 }
