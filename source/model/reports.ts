@@ -66,6 +66,7 @@ export type SegmentRow = {
 	value: Reading | null;
 	yearAgo: Reading | null;
 	change: ChangeView;
+	/** The value in each of the report's `quarters`, in the same order. */
 	series: Array<{quarter: string; value: number | null}>;
 };
 

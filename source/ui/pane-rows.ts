@@ -45,7 +45,8 @@ export function filterRows(rows: readonly GridRow[], filter: string): GridRow[] 
 }
 
 /** Segments: the quarter before, the quarter, the change against a year earlier, and the trend. */
-export function segmentsGrid(report: SegmentsReport, quarters: readonly string[], flags: Flags = noFlags): Grid {
+export function segmentsGrid(report: SegmentsReport, flags: Flags = noFlags): Grid {
+	const {quarters} = report;
 	const index = quarters.indexOf(report.quarter);
 	const previous = index > 0 ? quarters[index - 1] : undefined;
 	const next = index >= 0 && index < quarters.length - 1 ? quarters[index + 1] : undefined;
@@ -62,11 +63,10 @@ export function segmentsGrid(report: SegmentsReport, quarters: readonly string[]
 		{header: 'Trend', align: 'left', priority: 5},
 	];
 	const rows = report.rows.map((row): GridRow => {
+		// A row's series runs over the report's quarters: the quarter at `at` is its point at `at`.
 		const valueAt = (quarter: string | undefined, at: number): Cell => {
 			if (!quarter) return empty;
-			// The series runs over the store's quarters, so the quarter is found at its own place.
-			const point = row.series[at]?.quarter === quarter ? row.series[at] : row.series.find(candidate => candidate.quarter === quarter);
-			const value = point?.value ?? null;
+			const value = row.series[at]?.value ?? null;
 			return value === null ? na : {text: formatValue(value, unit), value};
 		};
 		const values = row.series.map(point => point.value);

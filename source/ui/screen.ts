@@ -92,7 +92,7 @@ export function createScreens(dataset: Dataset, findings?: FindingIndex, reports
 	const {segments, centers, balance, diff} = reports;
 	const grids = cached(key => {
 		const [pane, first, second] = key.split('|') as [string, string, string];
-		if (pane === 'segments') return segmentsGrid(segments(first), quarters, flags);
+		if (pane === 'segments') return segmentsGrid(segments(first), flags);
 		if (pane === 'centers') return centersGrid(centers(first), flags);
 		if (pane === 'balance') return balanceGrid(balance(), first, flags);
 		return diffGrid(diff(`${first}|${second}`), dataset, flags);
