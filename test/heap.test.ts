@@ -35,7 +35,8 @@ describe("the explorer's young generation", () => {
 	it('is left to V8 by a command that prints, piped or on a terminal', () => {
 		for (const log of [printed(['quarters', '--json'], false), printed(['explore', '--json'], true)]) {
 			expect(log.steps).toEqual([]);
-			expect(log.largest).toBeGreaterThanOrEqual(8 * MiB);
+			// Grown past the 2 MiB a held explorer keeps it to (below): how far depends on the memory V8 sees.
+			expect(log.largest).toBeGreaterThan(2 * MiB);
 		}
 	});
 

@@ -14,10 +14,14 @@ export const bundledStore = path.join(root, 'data', 'hemacare.json');
 export const otherStore = path.join(root, 'test', 'fixtures', 'other-company.json');
 export const seedsDirectory = path.join(root, '..', 'shared', 'seeds');
 
+let gc: (() => void) | undefined;
+
 /** Runs V8's full collection twice (the second takes what the first's finalizers let go). */
 export function collectGarbage(): void {
-	v8.setFlagsFromString('--expose-gc');
-	const gc = vm.runInNewContext('gc') as () => void;
+	if (!gc) {
+		v8.setFlagsFromString('--expose-gc');
+		gc = vm.runInNewContext('gc') as () => void;
+	}
 	gc();
 	gc();
 }

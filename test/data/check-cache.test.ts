@@ -40,6 +40,15 @@ const openDirectory = () => {
 };
 /** A fresh cache directory's path, not yet made. */
 const freshCache = () => path.join(tempDirectory(), 'cache');
+/**
+ * Seals the body of the entry in file `name` as quarterdeck does (an entry kept beside, such as
+ * `-findings`, under its kind and the store's digest), so that only what the body says can make it unfit.
+ */
+const sealed = (name: string, body: string) => {
+	const [, digestOfStore, kind] = /-([0-9a-f]{64})(?:-([a-z]+))?\.json$/.exec(name)!;
+	const digest = kind ? `${kind} ${digestOfStore}` : digestOfStore!;
+	return `${createHash('sha256').update(digest).update('\n').update(body).digest('hex')}\n${body}`;
+};
 /** What changes when a file is written anew (a rename puts a new inode in place). */
 const stamp = (file: string) => {
 	const {ino, mtimeMs} = statSync(file);
@@ -114,12 +123,6 @@ describe('remembered checks, in the built command line', () => {
 		expect(run.stderr).toMatch(new RegExp(`large\\.json: figures\\[${derivedAt.with}\\]\\.value: the store says .* but`));
 		expect(entriesIn(dir)).toHaveLength(1);
 	});
-
-	/** Seals a body as quarterdeck does, so that only what the body says can make it unfit. */
-	const sealed = (name: string, body: string) => {
-		const digestOfStore = /-([0-9a-f]{64})\.json$/.exec(name)![1]!;
-		return `${createHash('sha256').update(digestOfStore).update('\n').update(body).digest('hex')}\n${body}`;
-	};
 
 	it.each([
 		// Only the seal can tell: the changed value is one no figure of the store states.
@@ -243,11 +246,6 @@ describe('remembered checks, in the built command line', () => {
 
 describe('remembered findings of check', () => {
 	const findingsIn = (dir: string) => entriesIn(dir).filter(name => name.endsWith('-findings.json'));
-	/** Seals a findings body as quarterdeck does, so that only what the body says can make it unfit. */
-	const sealedFindings = (name: string, body: string) => {
-		const digestOfStore = /-([0-9a-f]{64})-findings\.json$/.exec(name)![1]!;
-		return `${createHash('sha256').update(`findings ${digestOfStore}`).update('\n').update(body).digest('hex')}\n${body}`;
-	};
 	const noCache = (args: string[]) => runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}});
 
 	it('keep what check found in the whole store, and give the output a full check gives', () => {
@@ -276,7 +274,7 @@ describe('remembered findings of check', () => {
 		const entry = path.join(dir, findingsIn(dir)[0]!);
 		const report = JSON.parse(readFileSync(entry, 'utf8').split('\n')[1]!);
 		report.findings[0].message = 'as remembered';
-		writeFileSync(entry, sealedFindings(path.basename(entry), JSON.stringify(report)));
+		writeFileSync(entry, sealed(path.basename(entry), JSON.stringify(report)));
 		const before = stamp(entry);
 		expect(JSON.parse(runWith(dir, json).stdout).findings[0].message).toBe('as remembered');
 		expect(stamp(entry)).toEqual(before);
@@ -307,7 +305,7 @@ describe('remembered findings of check', () => {
 		const entry = path.join(dir, findingsIn(dir)[0]!);
 		const good = readFileSync(entry, 'utf8');
 		const damaged = damage(JSON.parse(good.split('\n')[1]!));
-		writeFileSync(entry, name.startsWith('a body changed') ? `${good.split('\n')[0]}\n${damaged}` : sealedFindings(path.basename(entry), typeof damaged === 'string' ? damaged : JSON.stringify(damaged)));
+		writeFileSync(entry, name.startsWith('a body changed') ? `${good.split('\n')[0]}\n${damaged}` : sealed(path.basename(entry), typeof damaged === 'string' ? damaged : JSON.stringify(damaged)));
 		expect(runWith(dir, json)).toEqual(checked);
 		expect(readFileSync(entry, 'utf8')).toBe(good);
 	});

@@ -24,8 +24,15 @@ describe('declaredDefaults', () => {
 		walk(storeJsonSchema);
 		expect(nodes.length).toBeGreaterThan(0);
 		expect(declaredDefaults(storeJsonSchema).size).toBe(nodes.length);
-		// Each in its place: a figure's measure, in any figure.
-		expect(declaredDefaults(storeJsonSchema)).toContain(defaultKey('figures.*', 'measure', 'value'));
+		// Each in its place, as the schema (held by the snapshot above) declares it.
+		expect(declaredDefaults(storeJsonSchema)).toEqual(
+			new Set([
+				defaultKey('', 'relations', []),
+				defaultKey('relations.*.parts.*', 'sign', 1),
+				defaultKey('relations.*', 'periodScale', false),
+				defaultKey('figures.*', 'measure', 'value'),
+			]),
+		);
 	});
 });
 
