@@ -418,7 +418,7 @@ export function lazyByKey<T>(build: (dataset: Dataset, key: string) => T): ((dat
 	const {get, forget} = lazyStepsByKey(function* (dataset, key) {
 		return build(dataset, key);
 	});
-	return Object.assign((dataset: Dataset, key: string) => get(dataset, key), {forget});
+	return Object.assign(get, {forget});
 }
 
 /** Where each period's figures are in the store, ascending. */
