@@ -4,14 +4,15 @@ import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import type {CheckCache} from './data/check-cache.js';
 import {checkWholeStore} from './data/remembered-check.js';
-import {loadStore, storeJsonSchema} from './data/store.js';
+import {recallReport, rememberReport} from './data/remembered-report.js';
+import {loadStore, loadStoreOrRecall, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
 import type {TextWriter} from './output/stdio.js';
 import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
 import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
-import type {Report} from './model/reports.js';
-import {checkStore, severities, type Severity} from './model/check.js';
+import type {Report, ReportRequest} from './model/reports.js';
+import {checkStore, severities, type CheckReport, type Severity} from './model/check.js';
 import {formatReport, writeJson, type OutputMode} from './output/write.js';
 
 /** The store that ships with quarterdeck. */
@@ -248,6 +249,103 @@ function resolvePeriod(input: string, dataset: Dataset): string {
 	return resolveQuarter(input, dataset.quarters, 'quarter');
 }
 
+/** The commands that print a report. */
+type ReportCommand = Exclude<(typeof commands)[number], 'import' | 'schema' | 'serve'>;
+
+/**
+ * What `command` asks for, its arguments checked before the store is read; `explore` here is a
+ * pane printed where there is no terminal to draw on.
+ */
+function requestFor(command: ReportCommand, args: string[], flags: Flags): ReportRequest {
+	const quarter = flags.quarter ?? 'latest';
+	switch (command) {
+		case 'quarters':
+			expectArguments(command, args, []);
+			return {command};
+		case 'segments':
+		case 'centers':
+			expectArguments(command, args, []);
+			return {command, quarter};
+		case 'balance':
+			expectArguments(command, args, []);
+			return {command, from: flags.from ?? null, to: flags.to ?? null};
+		case 'show':
+			expectArguments(command, args, ['quarter']);
+			return {command, period: args[0]!};
+		case 'diff':
+			expectArguments(command, args, ['A', 'B']);
+			return {command, a: args[0]!, b: args[1]!};
+		case 'check': {
+			expectArguments(command, args, []);
+			const failOn = flags.failOn ?? 'warning';
+			if (!(severities as readonly string[]).includes(failOn)) {
+				throw new UsageError(`--fail-on "${failOn}" is not a level; expected one of ${severities.join(', ')}`);
+			}
+			return {command, quarter: flags.quarter ?? null};
+		}
+		case 'explore': {
+			// No terminal to draw on: what the pane would show (its arguments checked by the caller).
+			const [pane = 'segments', a, b] = args;
+			if (pane === 'diff') return {command: 'diff', quarter, a: a || null, b: b || null};
+			if (pane === 'balance') return {command: 'balance', from: null, to: null, quarter};
+			return {command: pane as 'segments' | 'centers', quarter};
+		}
+	}
+}
+
+/** The explorer's quarter A when none is given: a year before `selected`, else the first quarter. */
+function explorersA(dataset: Dataset, selected: string): string {
+	const yearBefore = yearEarlier(selected);
+	return dataset.quarters.includes(yearBefore) ? yearBefore : dataset.quarters[0]!;
+}
+
+/** The report `request` asks for, worked out from `dataset`. */
+function reportOf(request: ReportRequest, dataset: Dataset): Report {
+	const quarter = (written: string, argument: string) => resolveQuarter(written, dataset.quarters, argument);
+	switch (request.command) {
+		case 'quarters':
+			return listQuarters(dataset);
+		case 'segments':
+			return getSegmentRevenue(dataset, quarter(request.quarter, '--quarter'));
+		case 'centers':
+			return getSiteStatuses(dataset, quarter(request.quarter, '--quarter'));
+		case 'balance':
+			if (request.quarter !== undefined) quarter(request.quarter, '--quarter');
+			return getBalanceSeries(dataset, request.from === null ? undefined : quarter(request.from, '--from'), request.to === null ? undefined : quarter(request.to, '--to'));
+		case 'show':
+			return getQuarter(dataset, resolvePeriod(request.period, dataset));
+		case 'diff': {
+			const selected = request.quarter === undefined ? undefined : quarter(request.quarter, '--quarter');
+			const a = request.a === null ? explorersA(dataset, selected!) : quarter(request.a, 'A');
+			const b = request.b === null ? selected! : quarter(request.b, 'B');
+			return compareQuarters(dataset, a, b);
+		}
+		case 'check':
+			return request.quarter === null ? checkWholeStore(dataset) : checkStore(dataset, quarter(request.quarter, '--quarter'));
+	}
+}
+
+/** The store at `db` for a command (the one already loaded, when it is that file), checked. */
+async function readDataset(db: string, command: string, io: CommandIo): Promise<Dataset> {
+	if (io.loaded?.db === db) return io.loaded.dataset;
+	return createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: io.checkCache}));
+}
+
+/**
+ * The report `request` asks of the store at `db`: the one remembered for the store's text when
+ * there is one (see remembered-report.ts), without parsing the store; else worked out, and then
+ * remembered.
+ */
+async function reportFor(request: ReportRequest, db: string, io: CommandIo): Promise<Report> {
+	if (io.loaded?.db === db) return reportOf(request, io.loaded.dataset);
+	const loaded = await loadStoreOrRecall(db, {cache: io.checkCache, recall: text => recallReport(text, request)});
+	if (loaded.recalled) return loaded.recalled;
+	const dataset = createDataset(loaded.store);
+	const report = reportOf(request, dataset);
+	rememberReport(dataset.store, request, report);
+	return report;
+}
+
 /** Runs one command to completion and returns its exit code, or asks the caller to open the explorer. */
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<CommandResult> {
 	let debug = argv.includes('--debug');
@@ -299,85 +397,31 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 		}
 		// The explorer draws only on a terminal and without --json or --csv; elsewhere, explore prints.
 		const draws = io.stdoutIsTTY && !flags.json && !flags.csv;
-		if (command === 'explore' && draws) io.beforeExplorerLoad?.();
-		const dataset = io.loaded?.db === db ? io.loaded.dataset : createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: io.checkCache}));
 		if (command === 'serve') {
 			expectArguments(command, args, []);
-			return {serve: {flags, db, dataset}};
+			return {serve: {flags, db, dataset: await readDataset(db, command, io)}};
 		}
-		const quarter = (argument = 'quarter') =>
-			resolveQuarter(flags.quarter ?? 'latest', dataset.quarters, argument === 'quarter' ? '--quarter' : argument);
-
-		switch (command) {
-			case 'quarters':
-				expectArguments(command, args, []);
-				write(listQuarters(dataset));
-				break;
-			case 'segments':
-				expectArguments(command, args, []);
-				write(getSegmentRevenue(dataset, quarter()));
-				break;
-			case 'centers':
-				expectArguments(command, args, []);
-				write(getSiteStatuses(dataset, quarter()));
-				break;
-			case 'balance': {
-				expectArguments(command, args, []);
-				const from = flags.from ? resolveQuarter(flags.from, dataset.quarters, '--from') : undefined;
-				const to = flags.to ? resolveQuarter(flags.to, dataset.quarters, '--to') : undefined;
-				write(getBalanceSeries(dataset, from, to));
-				break;
-			}
-			case 'show':
-				expectArguments(command, args, ['quarter']);
-				write(getQuarter(dataset, resolvePeriod(args[0]!, dataset)));
-				break;
-			case 'check': {
-				expectArguments(command, args, []);
-				const failOn = flags.failOn ?? 'warning';
-				if (!(severities as readonly string[]).includes(failOn)) {
-					throw new UsageError(`--fail-on "${failOn}" is not a level; expected one of ${severities.join(', ')}`);
-				}
-				const report = flags.quarter ? checkStore(dataset, resolveQuarter(flags.quarter, dataset.quarters, '--quarter')) : checkWholeStore(dataset);
-				write(report);
-				const worst = severities.indexOf(failOn as Severity);
-				return {exitCode: report.findings.some(finding => severities.indexOf(finding.severity) >= worst) ? exitCodes.findings : exitCodes.ok};
-			}
-			case 'diff':
-				expectArguments(command, args, ['A', 'B']);
-				write(
-					compareQuarters(
-						dataset,
-						resolveQuarter(args[0]!, dataset.quarters, 'A'),
-						resolveQuarter(args[1]!, dataset.quarters, 'B'),
-					),
-				);
-				break;
-			case 'explore': {
-				const [paneArgument, ...rest] = args;
-				const pane = (paneArgument ?? 'segments') as PaneName;
-				if (!panes.includes(pane)) throw new UsageError(`unknown pane "${paneArgument}"; expected one of ${panes.join(', ')}`);
-				if (rest.length > (pane === 'diff' ? 2 : 0)) throw new UsageError(`explore ${pane} takes no quarters here; use --quarter`);
-				const selected = quarter();
-				const yearBefore = yearEarlier(selected);
-				const fallback = dataset.quarters.includes(yearBefore) ? yearBefore : dataset.quarters[0]!;
-				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : fallback;
+		if (command === 'explore') {
+			const [paneArgument, ...rest] = args;
+			const pane = (paneArgument ?? 'segments') as PaneName;
+			if (!panes.includes(pane)) throw new UsageError(`unknown pane "${paneArgument}"; expected one of ${panes.join(', ')}`);
+			if (rest.length > (pane === 'diff' ? 2 : 0)) throw new UsageError(`explore ${pane} takes no quarters here; use --quarter`);
+			if (draws) {
+				io.beforeExplorerLoad?.();
+				const dataset = await readDataset(db, command, io);
+				const selected = resolveQuarter(flags.quarter ?? 'latest', dataset.quarters, '--quarter');
+				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : explorersA(dataset, selected);
 				const b = rest[1] ? resolveQuarter(rest[1], dataset.quarters, 'B') : selected;
-				if (!draws) {
-					// No terminal to draw on: print what the pane would show.
-					const report =
-						pane === 'segments'
-							? getSegmentRevenue(dataset, selected)
-							: pane === 'centers'
-								? getSiteStatuses(dataset, selected)
-								: pane === 'balance'
-									? getBalanceSeries(dataset)
-									: compareQuarters(dataset, a, b);
-					write(report);
-					break;
-				}
 				return {explore: {dataset, db, pane, quarter: selected, a, b, color: wantsColor(io)}};
 			}
+		}
+		const request = requestFor(command as ReportCommand, args, flags);
+		const report = await reportFor(request, db, io);
+		write(report);
+		if (request.command === 'check') {
+			const worst = severities.indexOf((flags.failOn ?? 'warning') as Severity);
+			const found = (report as CheckReport).findings.some(finding => severities.indexOf(finding.severity) >= worst);
+			return {exitCode: found ? exitCodes.findings : exitCodes.ok};
 		}
 		return {exitCode: exitCodes.ok};
 	} catch (error) {

@@ -57,6 +57,18 @@ export function digest(file: string): string {
 	return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
+/**
+ * The text of the cache entry in file `name` holding `body`, sealed as quarterdeck seals it: an
+ * entry kept beside a text's checks (check's findings, a command's report) under its kind and the
+ * store's digest. A test that reseals a body it changed is left with only what the body says to
+ * make the entry unfit.
+ */
+export function sealed(name: string, body: string): string {
+	const [, digestOfStore, kind] = /-([0-9a-f]{64})(?:-([0-9a-z]+))?\.json$/.exec(name)!;
+	const digest = kind ? `${kind} ${digestOfStore}` : digestOfStore!;
+	return `${createHash('sha256').update(digest).update('\n').update(body).digest('hex')}\n${body}`;
+}
+
 export function readJson<T = any>(file: string): T {
 	return JSON.parse(readFileSync(file, 'utf8')) as T;
 }

@@ -1,6 +1,6 @@
 import {performance} from 'node:perf_hooks';
 import process from 'node:process';
-import {checkCacheFor, digestFor} from '../data/check-cache.js';
+import {checkCacheFor, digestOf, remembersStore} from '../data/check-cache.js';
 import {acceptStore, checkOrRecall, readStoreText} from '../data/store.js';
 import {createDataset} from '../model/dataset.js';
 
@@ -33,10 +33,10 @@ export async function probeLoad(file: string): Promise<LoadTimes> {
 	const cache = checkCacheFor(process.env);
 	if (cache) {
 		const again: unknown = JSON.parse(text);
+		const size = Buffer.byteLength(text);
 		const before = performance.now();
-		const digest = digestFor(text, cache);
-		if (digest !== undefined) {
-			await checkOrRecall(again, digest, file, cache);
+		if (remembersStore(size, cache)) {
+			await checkOrRecall(again, digestOf(text), file, cache);
 			recall = performance.now() - before;
 		}
 	}

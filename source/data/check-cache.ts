@@ -29,14 +29,20 @@ type Remembered = {
 export type CheckCache = {dir: string; build: string};
 
 /**
- * Below this many characters of JSON a store is checked every time: the bundled store's checks
+ * Below this many bytes of JSON a store is checked every time: the bundled store's checks
  * (9–11 ms in the bench) cost little more than remembering them would, loading node:crypto
  * (4–6 ms) and reading an entry.
  */
 export const rememberedFrom = 1 << 20;
 
-/** Entries kept in the directory; the least recently written go first. */
-const kept = 64;
+/**
+ * Entries kept in the directory, of each family; the least recently written of a family go first.
+ * A text's checks and what is kept beside them (`checked`) are pruned apart from the commands'
+ * reports (`report`, see remembered-report.ts), so a shell loop through many reports of one text
+ * never pushes out its checks.
+ */
+const families = {checked: 64, report: 256} as const;
+export type Family = keyof typeof families;
 
 /** The largest entry read: a store with a default filled in for each of a million figures. */
 const largestEntry = 64 << 20;
@@ -59,21 +65,26 @@ export function checkCacheFor(env: Readonly<Record<string, string | undefined>>)
 }
 
 /**
- * The digest a store's text is remembered by; none without a cache, for a text too small for that
- * to pay, or when the cache's directory cannot be used. The directory is looked at here only: every
- * entry read or written takes a digest from here (through {@link noteStoreText} for the entries
- * kept beside), so none is read or written in a directory that failed this.
+ * Whether a store of `size` bytes is remembered in `cache`, by the SHA-256 of its bytes: not
+ * without a cache, for a store too small for that to pay, or when the cache's directory cannot be
+ * used. The directory is looked at here only: the reader takes a digest only after this (see
+ * store.ts), and every entry read or written goes by a digest (through {@link noteStoreText} for
+ * the entries kept beside), so none is read or written in a directory that failed this.
  */
-export function digestFor(text: string, cache: CheckCache | undefined): string | undefined {
-	return cache && text.length >= rememberedFrom && isPrivateDirectory(cache.dir) ? digestOf(text) : undefined;
+export function remembersStore(size: number, cache: CheckCache | undefined): cache is CheckCache {
+	return cache !== undefined && size >= rememberedFrom && isPrivateDirectory(cache.dir);
 }
+
+/** A SHA-256 to put a store's bytes through as they are read; its hex digest is what the store is remembered by. */
+export const startDigest = () => crypto().createHash('sha256');
 
 /** Characters of text hashed at a time. */
 const hashedAt = 1 << 16;
 
 /**
- * The SHA-256 of a store's UTF-8 text, in hex. Hashed a slice at a time: each slice's UTF-8 copy is
- * small, where one copy of a large store's whole text raised the process's peak memory for good.
+ * The SHA-256 of a store's UTF-8 text, in hex: the digest of a file holding that text, for a text
+ * already read. Hashed a slice at a time: each slice's UTF-8 copy is small, where one copy of a
+ * large store's whole text raised the process's peak memory for good.
  */
 export function digestOf(text: string): string {
 	const hash = crypto().createHash('sha256');
@@ -89,6 +100,9 @@ export function digestOf(text: string): string {
 }
 
 const crypto = () => process.getBuiltinModule('node:crypto');
+
+/** The SHA-256 of a short text, in hex. (node:crypto is loaded only when a text is hashed: not for a small store.) */
+export const hashOf = (text: string) => crypto().createHash('sha256').update(text).digest('hex');
 
 /** What an entry's first line must be: the SHA-256 of the store's digest and the entry's body. */
 const sealOf = (digest: string, body: string) => crypto().createHash('sha256').update(digest).update('\n').update(body).digest('hex');
@@ -109,8 +123,8 @@ function isPrivateDirectory(dir: string): boolean {
 }
 
 /** The file of the entry for `digest`; of the entry kept beside it under `kind` (see {@link rememberBeside}). */
-function entryFile(cache: CheckCache, digest: string, kind?: string): string {
-	return path.join(cache.dir, `checked-${cache.build}-${digest}${kind ? `-${kind}` : ''}.json`);
+function entryFile(cache: CheckCache, digest: string, kind?: string, family: Family = 'checked'): string {
+	return path.join(cache.dir, `${family}-${cache.build}-${digest}${kind ? `-${kind}` : ''}.json`);
 }
 
 /** Where each object of `targets` is in `root`, as a path of keys and indexes. */
@@ -153,16 +167,17 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 	writeEntry(cache, entryFile(cache, digest), digest, JSON.stringify(remembered));
 }
 
-/** Keeps the {@link kept} newest entries of the directory, and removes stale temporary files. */
-function prune(dir: string): void {
+/** Keeps the newest entries of `family` in the directory ({@link families}), and removes stale temporary files. */
+function prune(dir: string, family: Family): void {
 	const names = fs.readdirSync(dir);
 	const now = Date.now();
 	for (const name of names) {
-		if (!name.startsWith('checked-') || !name.endsWith('.tmp')) continue;
+		if (!name.startsWith(`${family}-`) || !name.endsWith('.tmp')) continue;
 		const written = fs.statSync(path.join(dir, name), {throwIfNoEntry: false})?.mtimeMs;
 		if (written !== undefined && now - written > staleAfterMs) fs.rmSync(path.join(dir, name), {force: true});
 	}
-	const entries = names.filter(name => name.startsWith('checked-') && name.endsWith('.json'));
+	const kept = families[family];
+	const entries = names.filter(name => name.startsWith(`${family}-`) && name.endsWith('.json'));
 	if (entries.length <= kept) return;
 	const byAge = entries
 		.map(name => ({name, written: fs.statSync(path.join(dir, name), {throwIfNoEntry: false})?.mtimeMs ?? 0}))
@@ -193,11 +208,11 @@ function readEntry(file: string, digest: string): string | undefined {
 	return newline >= 0 && text.slice(0, newline) === sealOf(digest, body) ? body : undefined;
 }
 
-/** Writes an entry whole or not at all ({@link replaceFile}), sealed for `digest`, and prunes the directory. */
-function writeEntry(cache: CheckCache, file: string, digest: string, body: string): void {
+/** Writes an entry of `family` whole or not at all ({@link replaceFile}), sealed for `digest`, and prunes the family. */
+function writeEntry(cache: CheckCache, file: string, digest: string, body: string, family: Family = 'checked'): void {
 	try {
 		replaceFile(file, `${sealOf(digest, body)}\n${body}`, 0o600);
-		prune(cache.dir);
+		prune(cache.dir, family);
 	} catch {
 		// The command has what it needs; the next one works it out again.
 	}
@@ -266,7 +281,8 @@ export function recallChecks(cache: CheckCache, digest: string, data: unknown): 
 	return {...store, figures: resolved};
 }
 
-type StoreText = {cache: CheckCache; digest: string};
+/** The text a store was read from: its digest, and the cache its entries are kept in. */
+export type StoreText = {cache: CheckCache; digest: string};
 
 /**
  * The text each store read through a cache came from, by the store {@link loadStore} gave. One map
@@ -280,20 +296,22 @@ export function noteStoreText(store: object, cache: CheckCache, digest: string):
 	storeTexts.set(store, {cache, digest});
 }
 
-/**
- * Keeps `body` beside the remembered checks of the text `store` was read from, under `kind`: for
- * something else this build works out from that text alone (`check`'s findings). Nothing is kept
- * for a store read without a cache, or too small to be remembered.
- */
-export function rememberBeside(store: object, kind: string, body: string): void {
-	const text = storeTexts.get(store);
-	// One too large to be read back is not written.
-	if (!text || body.length * 3 > largestEntry) return;
-	writeEntry(text.cache, entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`, body);
+/** The text `store` was read from through a cache; none for a store read without one, or too small to be remembered. */
+export function storeTextOf(store: object): StoreText | undefined {
+	return storeTexts.get(store);
 }
 
-/** What {@link rememberBeside} kept for the text `store` was read from, under `kind`; undefined if nothing fits. */
-export function recallBeside(store: object, kind: string): string | undefined {
-	const text = storeTexts.get(store);
-	return text && readEntry(entryFile(text.cache, text.digest, kind), `${kind} ${text.digest}`);
+/**
+ * Keeps `body` beside the remembered checks of `text`, under `kind`: for something else this build
+ * works out from that text alone (`check`'s findings; a command's report, in `family` report).
+ */
+export function rememberBeside(text: StoreText, kind: string, body: string, family: Family = 'checked'): void {
+	// One too large to be read back is not written.
+	if (body.length * 3 > largestEntry) return;
+	writeEntry(text.cache, entryFile(text.cache, text.digest, kind, family), `${kind} ${text.digest}`, body, family);
+}
+
+/** What {@link rememberBeside} kept for `text` under `kind`; undefined if nothing fits. */
+export function recallBeside(text: StoreText, kind: string, family: Family = 'checked'): string | undefined {
+	return readEntry(entryFile(text.cache, text.digest, kind, family), `${kind} ${text.digest}`);
 }

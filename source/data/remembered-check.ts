@@ -2,7 +2,7 @@ import {checkStore, ruleList, rules, severities, type CheckReport, type Finding}
 import type {Dataset} from '../model/dataset.js';
 import {OUTPUT_FORMAT} from '../model/reports.js';
 import {jsonTextIsPlain} from '../model/text.js';
-import {recallBeside, rememberBeside} from './check-cache.js';
+import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
 
 /** Under what name a store's whole check report is kept beside its remembered checks. */
 const kind = 'findings';
@@ -51,7 +51,13 @@ function isWholeReport(value: unknown): value is CheckReport {
  * text) or what is does not fit.
  */
 export function rememberedCheck(dataset: Dataset): CheckReport | undefined {
-	const body = recallBeside(dataset.store, kind);
+	const text = storeTextOf(dataset.store);
+	return text && recallFindings(text);
+}
+
+/** {@link rememberedCheck} for the text itself, before it is parsed (see remembered-report.ts). */
+export function recallFindings(text: StoreText): CheckReport | undefined {
+	const body = recallBeside(text, kind);
 	if (body === undefined) return undefined;
 	// Only a report no terminal could be sent a control character from (see rememberCheck).
 	if (!jsonTextIsPlain(body)) return undefined;
@@ -64,11 +70,22 @@ export function rememberedCheck(dataset: Dataset): CheckReport | undefined {
 	return isWholeReport(report) ? report : undefined;
 }
 
-/** A number JSON cannot give back as it is (−0, NaN, ±Infinity) means the report is not kept. */
-const exactNumbers = (_key: string, value: unknown) => {
-	if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) throw new RangeError('not kept');
-	return value;
-};
+/**
+ * `value` as JSON that parses back to a value every output writes the same; undefined when JSON
+ * would not give it back as it is: a number −0, NaN or ±Infinity, or a hole in an array (null
+ * once read back).
+ */
+export function exactJson(value: unknown): string | undefined {
+	try {
+		return JSON.stringify(value, function (this: unknown, _key: string, item: unknown) {
+			if (typeof item === 'number' && (!Number.isFinite(item) || Object.is(item, -0))) throw new RangeError('not kept');
+			if (item === undefined && Array.isArray(this)) throw new RangeError('not kept');
+			return item;
+		});
+	} catch {
+		return undefined;
+	}
+}
 
 /**
  * Keeps the whole store's check `report` for the next command that reads the same text (see
@@ -76,13 +93,10 @@ const exactNumbers = (_key: string, value: unknown) => {
  * names or quotes) is not kept: the explorer checks its safe copy of such a store itself.
  */
 export function rememberCheck(dataset: Dataset, report: CheckReport): void {
-	let body: string;
-	try {
-		body = JSON.stringify(report, exactNumbers);
-	} catch {
-		return;
-	}
-	if (jsonTextIsPlain(body)) rememberBeside(dataset.store, kind, body);
+	const text = storeTextOf(dataset.store);
+	if (!text) return;
+	const body = exactJson(report);
+	if (body !== undefined && jsonTextIsPlain(body)) rememberBeside(text, kind, body);
 }
 
 /** The whole store's check report: remembered for a large store's text, else worked out (and remembered). */

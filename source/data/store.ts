@@ -3,7 +3,7 @@ import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
-import {digestFor, noteStoreText, rememberChecks, recallChecks, type CheckCache} from './check-cache.js';
+import {noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
@@ -66,7 +66,7 @@ export async function acceptStore(data: unknown, file: string): Promise<LoadedSt
 
 /**
  * Checks a parsed store, or takes what the checks found in the same text before (see
- * check-cache.ts), when there is a `cache` and a `digest` of the text ({@link digestFor}).
+ * check-cache.ts), when there is a `cache` and a `digest` of the text's bytes ({@link remembersStore}).
  */
 export async function checkOrRecall(data: unknown, digest: string | undefined, file: string, cache: CheckCache | undefined): Promise<LoadedStore> {
 	if (!cache || digest === undefined) return acceptStore(data, file);
@@ -77,6 +77,9 @@ export async function checkOrRecall(data: unknown, digest: string | undefined, f
 	return store;
 }
 
+/** Where a store is read from and for what: see {@link loadStore}. */
+export type LoadOptions = {forTerminal?: boolean; cache?: CheckCache | undefined};
+
 /**
  * Reads and validates the store at `file` through lowdb. Reading never writes: the file is
  * byte-for-byte the same afterwards. For a store bound for a terminal (`forTerminal`), one whose
@@ -84,26 +87,44 @@ export async function checkOrRecall(data: unknown, digest: string | undefined, f
  * explorer need not walk it; a command that prints JSON or a table does not pay for the look.
  * With a `cache`, a large store's checks are done once for each text (see check-cache.ts).
  */
-export async function loadStore(file: string, {forTerminal = false, cache}: {forTerminal?: boolean; cache?: CheckCache | undefined} = {}): Promise<LoadedStore> {
+export async function loadStore(file: string, options: LoadOptions = {}): Promise<LoadedStore> {
+	// With nothing to recall, a store is what it gives.
+	return (await loadStoreOrRecall<never>(file, options)).store as LoadedStore;
+}
+
+/**
+ * {@link loadStore}, unless `recall` finds what is wanted kept for the store's text (a large store
+ * read through a cache: see check-cache.ts); then that, and the text is neither decoded, parsed
+ * nor checked.
+ */
+export async function loadStoreOrRecall<T>(
+	file: string,
+	{forTerminal = false, cache, recall}: LoadOptions & {recall?: ((text: StoreText) => T | undefined) | undefined},
+): Promise<{store: LoadedStore; recalled?: never} | {recalled: T; store?: never}> {
 	let plain = false;
 	let digest: string | undefined;
-	const parse = (text: string): unknown => {
-		// Hashed before it is parsed: the text's UTF-8 copy is gone before the parsed store is built.
-		digest = digestFor(text, cache);
-		const data: unknown = JSON.parse(text);
-		plain = forTerminal && jsonTextIsPlain(text);
-		return data;
-	};
-	const db = new Low<unknown>(new StoreReader(file, parse), null);
+	let recalled: T | undefined;
+	const reader = new StoreReader(file, {
+		digests: size => remembersStore(size, cache),
+		recall: recall && (found => (recalled = recall({cache: cache!, digest: found})) !== undefined),
+		parse: (text, found) => {
+			digest = found;
+			const data: unknown = JSON.parse(text);
+			plain = forTerminal && jsonTextIsPlain(text);
+			return data;
+		},
+	});
+	const db = new Low<unknown>(reader, null);
 	try {
 		await db.read();
 	} catch (error) {
 		throw new DataError(`${file}: ${describeReadError(error)}`);
 	}
+	if (recalled !== undefined) return {recalled};
 	if (db.data === null) throw new DataError(`${file}: ${noSuchStore}`);
 	const store = await checkOrRecall(db.data, digest, file, cache);
 	if (cache && digest !== undefined) noteStoreText(store, cache, digest);
-	return plain ? markSafe(store) : store;
+	return {store: plain ? markSafe(store) : store};
 }
 
 /**
@@ -114,6 +135,49 @@ export async function loadStore(file: string, {forTerminal = false, cache}: {for
  */
 const readAt = 512 * 1024;
 
+const tooLarge = (largest: number) => Object.assign(new Error(`more than ${largest} bytes`), {code: 'ERR_FS_FILE_TOO_LARGE', largest});
+
+/** The open file of the store at `file`; null where there is none. */
+function openStore(file: string): number | null {
+	try {
+		return fs.openSync(file, 'r');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+		throw error;
+	}
+}
+
+/**
+ * Reads the open file `descriptor` to its end, {@link readAt} bytes at a time, handing each piece
+ * to `take`. Each piece is read into the same buffer, unless `keep` asks for a new one each time (for
+ * a `take` that keeps them). Refuses a file of more than `largest` bytes, and stops there on one
+ * that grows, or a device that never ends.
+ */
+function readPieces(descriptor: number, size: number, largest: number, take: (piece: Buffer) => void, keep = false): void {
+	if (size > largest) throw tooLarge(largest);
+	let chunk = Buffer.allocUnsafe(readAt);
+	let total = 0;
+	for (let read = fs.readSync(descriptor, chunk); read > 0; read = fs.readSync(descriptor, chunk)) {
+		total += read;
+		if (total > largest) throw tooLarge(largest);
+		take(chunk.subarray(0, read));
+		if (keep) chunk = Buffer.allocUnsafe(readAt);
+	}
+}
+
+/** A reader of UTF-8 pieces into text: a character cut between two pieces is kept for the next. */
+function textOfPieces(): {take: (piece: Buffer) => void; text: () => string} {
+	const decoder = new StringDecoder('utf8');
+	const parts: string[] = [];
+	return {
+		take: piece => parts.push(decoder.write(piece)),
+		text: () => {
+			parts.push(decoder.end());
+			return parts.join('');
+		},
+	};
+}
+
 /**
  * The text of the store at `file` (UTF-8), or null where there is no file, as lowdb's own file
  * adapters give. lowdb's file adapters load `node:fs/promises` and their writer, which a command
@@ -121,43 +185,64 @@ const readAt = 512 * 1024;
  * at a time, and refuses a file of more than `largest` bytes (a device that never ends, too).
  */
 export function readStoreText(file: string, largest = constants.MAX_STRING_LENGTH): string | null {
-	let descriptor: number;
+	const descriptor = openStore(file);
+	if (descriptor === null) return null;
 	try {
-		descriptor = fs.openSync(file, 'r');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-		throw error;
-	}
-	const tooLarge = () => Object.assign(new Error(`more than ${largest} bytes`), {code: 'ERR_FS_FILE_TOO_LARGE', largest});
-	try {
-		if (fs.fstatSync(descriptor).size > largest) throw tooLarge();
-		const chunk = Buffer.allocUnsafe(readAt);
-		// A character cut between two reads is kept for the next.
-		const decoder = new StringDecoder('utf8');
-		const parts: string[] = [];
-		let total = 0;
-		for (let read = fs.readSync(descriptor, chunk); read > 0; read = fs.readSync(descriptor, chunk)) {
-			total += read;
-			if (total > largest) throw tooLarge();
-			parts.push(decoder.write(chunk.subarray(0, read)));
-		}
-		parts.push(decoder.end());
-		return parts.join('');
+		const decoded = textOfPieces();
+		readPieces(descriptor, fs.fstatSync(descriptor).size, largest, decoded.take);
+		return decoded.text();
 	} finally {
 		fs.closeSync(descriptor);
 	}
 }
 
-/** lowdb's adapter for a store a command only reads: its text ({@link readStoreText}) through `parse`. */
+type ReaderSteps = {
+	/** Whether a store of this many bytes is to be remembered by a digest of its bytes. */
+	digests: (size: number) => boolean;
+	/** Given the digest, whether what is wanted of the text was found without it: then it is not decoded. */
+	recall?: ((digest: string) => boolean) | undefined;
+	/** The text, and the digest of its bytes when one was taken. */
+	parse: (text: string, digest: string | undefined) => unknown;
+};
+
+/**
+ * lowdb's adapter for a store a command only reads: its text, as {@link readStoreText} reads it,
+ * through `parse`. A store remembered by its digest is hashed as it is read; with `recall` too,
+ * its bytes are kept until the digest has been looked up, and decoded only if nothing was found.
+ */
 class StoreReader implements Adapter<unknown> {
 	constructor(
 		private readonly file: string,
-		private readonly parse: (text: string) => unknown,
+		private readonly steps: ReaderSteps,
 	) {}
 
 	async read(): Promise<unknown> {
-		const text = readStoreText(this.file);
-		return text === null ? null : this.parse(text);
+		const descriptor = openStore(this.file);
+		if (descriptor === null) return null;
+		try {
+			const size = fs.fstatSync(descriptor).size;
+			const largest = constants.MAX_STRING_LENGTH;
+			const hash = this.steps.digests(size) ? startDigest() : undefined;
+			if (hash && this.steps.recall) {
+				const pieces: Buffer[] = [];
+				const take = (piece: Buffer) => {
+					hash.update(piece);
+					pieces.push(piece);
+				};
+				readPieces(descriptor, size, largest, take, true);
+				const digest = hash.digest('hex');
+				if (this.steps.recall(digest)) return {};
+				return this.steps.parse(Buffer.concat(pieces).toString('utf8'), digest);
+			}
+			const decoded = textOfPieces();
+			readPieces(descriptor, size, largest, piece => {
+				hash?.update(piece);
+				decoded.take(piece);
+			});
+			return this.steps.parse(decoded.text(), hash?.digest('hex'));
+		} finally {
+			fs.closeSync(descriptor);
+		}
 	}
 
 	write(): Promise<void> {

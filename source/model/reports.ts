@@ -165,3 +165,19 @@ export type ShowReport = {
 };
 
 export type Report = QuartersReport | SegmentsReport | CentersReport | BalanceReport | DiffReport | ShowReport | CheckReport;
+
+/**
+ * What a printing command is asked for: everything its report depends on besides the store, with
+ * quarters as they were written (`latest`, `2004-Q2`), resolved against the store's quarters only
+ * when the report is worked out.
+ */
+export type ReportRequest =
+	| {command: 'quarters'}
+	| {command: 'segments' | 'centers'; quarter: string}
+	/** `quarter`: the explorer's balance pane, printed, checks its quarter too. */
+	| {command: 'balance'; from: string | null; to: string | null; quarter?: string}
+	| {command: 'show'; period: string}
+	/** A side left null is the explorer's: `quarter` for B; for A, a year before it, or the first quarter. */
+	| {command: 'diff'; a: string | null; b: string | null; quarter?: string}
+	/** null: the whole store. */
+	| {command: 'check'; quarter: string | null};

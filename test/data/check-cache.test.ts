@@ -1,4 +1,4 @@
-import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -10,7 +10,7 @@ import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js'
 import {checkStore} from '../../source/model/check.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {findingsLater, findingsNow, safeDataset} from '../../source/ui/shared-data.js';
-import {bundledStore, digest, otherStore, readJson, runCli, runRecordingBuiltins, tempDirectory, writeStoreText} from '../helpers.js';
+import {bundledStore, digest, otherStore, readJson, runCli, runRecordingBuiltins, sealed, tempDirectory, writeStoreText} from '../helpers.js';
 
 /**
  * A store over the size whose checks are remembered, with defaults left out (a figure's measure, a
@@ -29,8 +29,17 @@ async function largeStore(): Promise<string> {
 }
 
 const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.json')) : []);
+/** The entries of a text's checks and what is kept beside them (check's findings). */
+const checksIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('checked-'));
+/** The entries of the commands' reports. */
+const reportsIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('report-'));
 /** Runs the built command line with its checks remembered in `dir`. */
 const runWith = (dir: string, args: string[]) => runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+/** {@link runWith}, with every report remembered in `dir` removed first: the command reads the store, and recalls or does its checks. */
+const runChecking = (dir: string, args: string[]) => {
+	for (const name of reportsIn(dir)) rmSync(path.join(dir, name));
+	return runWith(dir, args);
+};
 /** A directory anyone may write to. */
 const openDirectory = () => {
 	const dir = path.join(tempDirectory(), 'open');
@@ -40,15 +49,6 @@ const openDirectory = () => {
 };
 /** A fresh cache directory's path, not yet made. */
 const freshCache = () => path.join(tempDirectory(), 'cache');
-/**
- * Seals the body of the entry in file `name` as quarterdeck does (an entry kept beside, such as
- * `-findings`, under its kind and the store's digest), so that only what the body says can make it unfit.
- */
-const sealed = (name: string, body: string) => {
-	const [, digestOfStore, kind] = /-([0-9a-f]{64})(?:-([a-z]+))?\.json$/.exec(name)!;
-	const digest = kind ? `${kind} ${digestOfStore}` : digestOfStore!;
-	return `${createHash('sha256').update(digest).update('\n').update(body).digest('hex')}\n${body}`;
-};
 /** What changes when a file is written anew (a rename puts a new inode in place). */
 const stamp = (file: string) => {
 	const {ino, mtimeMs} = statSync(file);
@@ -88,7 +88,9 @@ describe('remembered checks, in the built command line', () => {
 			expect([again.code, again.stderr, again.stdout]).toEqual([checked.code, '', checked.stdout]);
 		}
 		// One entry for the one text, and beside it check's findings, private to the user; the store itself is never written.
-		expect(entriesIn(dir).map(name => name.replace(/^checked-[0-9a-f]{16}-[0-9a-f]{64}/, 'checked')).sort()).toEqual(['checked-findings.json', 'checked.json']);
+		expect(checksIn(dir).map(name => name.replace(/^checked-[0-9a-f]{16}-[0-9a-f]{64}/, 'checked')).sort()).toEqual(['checked-findings.json', 'checked.json']);
+		// And the report of each other command.
+		expect(reportsIn(dir)).toHaveLength(commands.length - 1);
 		expect(statSync(dir).mode & 0o777).toBe(0o700);
 		for (const name of entriesIn(dir)) expect(statSync(path.join(dir, name)).mode & 0o777).toBe(0o600);
 		expect(digest(file)).toBe(before);
@@ -98,10 +100,10 @@ describe('remembered checks, in the built command line', () => {
 		const dir = freshCache();
 		const args = ['show', 'latest', '--json', '--db', file];
 		const first = runWith(dir, args);
-		const entry = path.join(dir, entriesIn(dir)[0]!);
+		const entry = path.join(dir, checksIn(dir)[0]!);
 		const written = stamp(entry);
 		expect(readFileSync(entry, 'utf8').split('\n')[1]).toContain('[["figures",0],"measure","value"]');
-		expect(runWith(dir, args)).toEqual(first);
+		expect(runChecking(dir, args)).toEqual(first);
 		// A miss would have written a new file in its place.
 		expect(stamp(entry)).toEqual(written);
 	});
@@ -121,7 +123,7 @@ describe('remembered checks, in the built command line', () => {
 		const run = runWith(dir, ['quarters', '--db', copy]);
 		expect(run.code).toBe(3);
 		expect(run.stderr).toMatch(new RegExp(`large\\.json: figures\\[${derivedAt.with}\\]\\.value: the store says .* but`));
-		expect(entriesIn(dir)).toHaveLength(1);
+		expect(checksIn(dir)).toHaveLength(1);
 	});
 
 	it.each([
@@ -143,12 +145,12 @@ describe('remembered checks, in the built command line', () => {
 		const dir = freshCache();
 		const args = ['show', 'latest', '--json', '--db', file];
 		const checked = runWith(dir, args);
-		const entryName = entriesIn(dir)[0]!;
+		const entryName = checksIn(dir)[0]!;
 		const entryFile = path.join(dir, entryName);
 		const good = readFileSync(entryFile, 'utf8');
 		const damaged = damage(JSON.parse(good.split('\n')[1]!));
 		writeFileSync(entryFile, name.startsWith('a body changed') ? `${good.split('\n')[0]}\n${damaged}` : sealed(entryName, typeof damaged === 'string' ? damaged : JSON.stringify(damaged)));
-		expect(runWith(dir, args)).toEqual(checked);
+		expect(runChecking(dir, args)).toEqual(checked);
 		expect(readFileSync(entryFile, 'utf8')).toBe(good);
 	});
 
@@ -156,12 +158,12 @@ describe('remembered checks, in the built command line', () => {
 		const dir = freshCache();
 		const args = ['show', 'latest', '--json', '--db', file];
 		runWith(dir, args);
-		const entryName = entriesIn(dir)[0]!;
+		const entryName = checksIn(dir)[0]!;
 		const entryFile = path.join(dir, entryName);
 		const body = readFileSync(entryFile, 'utf8').split('\n')[1]!;
 		writeFileSync(entryFile, sealed(entryName, body));
 		const before = stamp(entryFile);
-		runWith(dir, args);
+		runChecking(dir, args);
 		expect(stamp(entryFile)).toEqual(before);
 	});
 
@@ -204,7 +206,7 @@ describe('remembered checks, in the built command line', () => {
 		const entryName = (() => {
 			const first = freshCache();
 			runWith(first, args);
-			return entriesIn(first)[0]!;
+			return checksIn(first)[0]!;
 		})();
 		const dir = freshCache();
 		mkdirSync(path.join(dir, entryName), {recursive: true, mode: 0o700});
@@ -223,7 +225,7 @@ describe('remembered checks, in the built command line', () => {
 	it('keep the newest 64 entries', () => {
 		const dir = freshCache();
 		runWith(dir, ['quarters', '--db', file]);
-		const [entry] = entriesIn(dir);
+		const [entry] = checksIn(dir);
 		const content = readFileSync(path.join(dir, entry!));
 		// 70 older entries of other texts, the first the oldest.
 		const old = Array.from({length: 70}, (_item, index) => entry!.replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
@@ -236,7 +238,7 @@ describe('remembered checks, in the built command line', () => {
 		store.company.name += ' (restated)';
 		const other = writeStoreText(JSON.stringify(store, null, '\t'), 'other.json');
 		expect(runWith(dir, ['quarters', '--db', other]).code).toBe(0);
-		const left = entriesIn(dir);
+		const left = checksIn(dir);
 		expect(left).toHaveLength(64);
 		expect(left).toContain(entry);
 		for (const name of old.slice(0, 8)) expect(left).not.toContain(name);
@@ -260,7 +262,7 @@ describe('remembered findings of check', () => {
 		const written = stamp(entry);
 		expect(runWith(dir, json)).toEqual(checked);
 		expect(runWith(dir, ['check', '--db', file])).toEqual(noCache(['check', '--db', file]));
-		// A quarter's check is worked out each time, and leaves the whole store's findings as they are.
+		// A quarter's check is a report of its own, and leaves the whole store's findings as they are.
 		const quarter = ['check', '--quarter', 'latest', '--json', '--db', file];
 		expect(runWith(dir, quarter)).toEqual(noCache(quarter));
 		expect(findingsIn(dir)).toEqual([name]);

@@ -1,0 +1,43 @@
+import {OUTPUT_FORMAT, type Report, type ReportRequest} from '../model/reports.js';
+import {hashOf, recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
+import {exactJson, recallFindings} from './remembered-check.js';
+
+/**
+ * A command's report, remembered beside a large store's checks (see check-cache.ts) by the text
+ * and the request: the same command on the same text under the same build gives the same report,
+ * so it is read back instead of parsing the store again. A report is kept as JSON and written out
+ * as any other, so a terminal's copy is made safe when it is drawn. The whole store's check is
+ * check's own findings (remembered-check.ts), which the explorer reads too.
+ */
+
+/** Under what name a request's report is kept: the SHA-256 of the request as JSON. */
+const kindOf = (request: ReportRequest) => hashOf(JSON.stringify(request));
+
+const isWholeCheck = (request: ReportRequest) => request.command === 'check' && request.quarter === null;
+
+/** The report kept for `request` on `text`; undefined when none is, or what is kept does not fit. */
+export function recallReport(text: StoreText, request: ReportRequest): Report | undefined {
+	if (isWholeCheck(request)) return recallFindings(text);
+	const body = recallBeside(text, kindOf(request), 'report');
+	if (body === undefined) return undefined;
+	let report: unknown;
+	try {
+		report = JSON.parse(body);
+	} catch {
+		return undefined;
+	}
+	const fits = typeof report === 'object' && report !== null && (report as Report).format === OUTPUT_FORMAT && (report as Report).command === request.command;
+	return fits ? (report as Report) : undefined;
+}
+
+/**
+ * Keeps `report`, worked out for `request` from `store`, for the next command that asks for it of
+ * the same text; nothing for a store read without a cache or too small to be remembered, nor for a
+ * report JSON would not give back as it is.
+ */
+export function rememberReport(store: object, request: ReportRequest, report: Report): void {
+	const text = storeTextOf(store);
+	if (!text || isWholeCheck(request)) return;
+	const body = exactJson(report);
+	if (body !== undefined) rememberBeside(text, kindOf(request), body, 'report');
+}

@@ -1,0 +1,234 @@
+import {existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {beforeAll, describe, expect, it} from 'vitest';
+import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
+import {rememberedFrom} from '../../source/data/check-cache.js';
+import {exactJson} from '../../source/data/remembered-check.js';
+import {rememberReport} from '../../source/data/remembered-report.js';
+import {loadStore} from '../../source/data/store.js';
+import {createDataset} from '../../source/model/dataset.js';
+import {listQuarters} from '../../source/model/queries.js';
+import {digest, runCli, sealed, tempDirectory, writeStoreText, type Run} from '../helpers.js';
+
+let file: string;
+let text: string;
+
+beforeAll(async () => {
+	file = path.join(tempDirectory(), 'large.json');
+	await writeGeneratedStore(file, generateStore({quarters: 56, segments: 12, sites: 150, seed: 5}));
+	text = readFileSync(file, 'utf8');
+});
+
+const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.json')) : []);
+const reportsIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('report-'));
+const checksIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('checked-'));
+const freshCache = () => path.join(tempDirectory(), 'cache');
+const runWith = (dir: string, args: string[]) => runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+const noCache = (args: string[]) => runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}});
+/** What a run gives, as the tests compare it. */
+const outcome = (run: Run) => [run.code, run.stderr, run.stdout];
+/** The one report entry a run added to `dir`. */
+const addedBy = (dir: string, run: () => Run): {run: Run; entry: string} => {
+	const before = new Set(reportsIn(dir));
+	const result = run();
+	const added = reportsIn(dir).filter(name => !before.has(name));
+	expect(added).toHaveLength(1);
+	return {run: result, entry: path.join(dir, added[0]!)};
+};
+const stamp = (entry: string) => {
+	const {ino, mtimeMs} = statSync(entry);
+	return {ino, mtimeMs};
+};
+
+/** Requests of every printing command, the explorer's panes printed among them. */
+const requests = [
+	['quarters'],
+	['segments'],
+	['segments', '-q', 'latest-1'],
+	['centers', '-q', 'latest-4'],
+	['balance', '--from', 'latest-8', '--to', 'latest-2'],
+	['show', 'latest'],
+	['diff', 'latest-4', 'latest'],
+	['check', '--quarter', 'latest', '--fail-on', 'error'],
+	['explore', 'diff', '-q', 'latest-1'],
+	['explore', 'diff', 'latest-2'],
+	['explore', 'balance', '-q', 'latest-1'],
+];
+
+describe('remembered reports, in the built command line', () => {
+	it('give a command run again on the same text the output a full read gives, from an entry of its own', () => {
+		expect(Buffer.byteLength(text)).toBeGreaterThanOrEqual(rememberedFrom);
+		const dir = freshCache();
+		const before = digest(file);
+		const outputs = new Set<string>();
+		for (const args of requests) {
+			const json = [...args, '--json', '--db', file];
+			const full = noCache(json);
+			expect(full.stderr).toBe('');
+			outputs.add(full.stdout);
+			const {run: first, entry} = addedBy(dir, () => runWith(dir, json));
+			const written = stamp(entry);
+			expect(outcome(first)).toEqual(outcome(full));
+			expect(outcome(runWith(dir, json))).toEqual(outcome(full));
+			// Read back as it is: no second entry, and this one not written again.
+			expect(stamp(entry)).toEqual(written);
+			expect(statSync(entry).mode & 0o777).toBe(0o600);
+		}
+		// Each request its own report: as many outputs as entries, none the same as another.
+		expect(reportsIn(dir)).toHaveLength(requests.length);
+		expect(outputs.size).toBe(requests.length);
+		expect(checksIn(dir)).toHaveLength(1);
+		expect(digest(file)).toBe(before);
+	});
+
+	it('write one report in every format from the same entry', () => {
+		const dir = freshCache();
+		for (const args of [['quarters'], ['diff', 'latest-4', 'latest'], ['check', '--quarter', 'latest-1']]) {
+			const {entry} = addedBy(dir, () => runWith(dir, [...args, '--json', '--db', file]));
+			const written = stamp(entry);
+			for (const format of [['--csv'], []]) {
+				const argv = [...args, ...format, '--db', file];
+				expect(outcome(runWith(dir, argv))).toEqual(outcome(noCache(argv)));
+			}
+			expect(stamp(entry)).toEqual(written);
+		}
+	});
+
+	it('print what the entry holds, without working the report out', () => {
+		const dir = freshCache();
+		const args = ['quarters', '--json', '--db', file];
+		const {entry} = addedBy(dir, () => runWith(dir, args));
+		const report = JSON.parse(readFileSync(entry, 'utf8').split('\n')[1]!);
+		report.company.name = 'As remembered';
+		writeFileSync(entry, sealed(path.basename(entry), JSON.stringify(report)));
+		expect(JSON.parse(runWith(dir, args).stdout).company.name).toBe('As remembered');
+		// In a table, too, and made safe for a terminal there as any report is.
+		report.company.name = 'Bell \u0007 and clear \u001B[2J';
+		writeFileSync(entry, sealed(path.basename(entry), JSON.stringify(report)));
+		const tsv = runWith(dir, ['quarters', '--db', file]);
+		expect(tsv.code).toBe(0);
+		expect(tsv.stdout).not.toMatch(/[\u0007\u001B]/);
+	});
+
+	const damages: Array<[string, (report: any) => unknown]> = [
+		['a body changed after it was sealed', (report: any) => JSON.stringify({...report, quarters: report.quarters.slice(1)})],
+		['not JSON', () => '{"quarters":'],
+		['another command\'s report', (report: any) => ({...report, command: 'diff'})],
+		['another format', (report: any) => ({...report, format: report.format + 1})],
+		['no report at all', () => 'null'],
+	];
+	it.each(damages)('work the report out again when its entry holds %s, and write the entry anew', (name, damage) => {
+		const dir = freshCache();
+		const args = ['quarters', '--json', '--db', file];
+		const {run: first, entry} = addedBy(dir, () => runWith(dir, args));
+		const good = readFileSync(entry, 'utf8');
+		const damaged = damage(JSON.parse(good.split('\n')[1]!));
+		writeFileSync(entry, name.startsWith('a body changed') ? `${good.split('\n')[0]}\n${damaged}` : sealed(path.basename(entry), typeof damaged === 'string' ? damaged : JSON.stringify(damaged)));
+		expect(outcome(runWith(dir, args))).toEqual(outcome(first));
+		expect(readFileSync(entry, 'utf8')).toBe(good);
+	});
+
+	it('read a text that changed anew, however small the change', () => {
+		const dir = freshCache();
+		const copy = writeStoreText(text, 'large.json');
+		const args = ['quarters', '--json', '--db', copy];
+		runWith(dir, args);
+		const name = JSON.parse(text).company.name as string;
+		// One letter of the company's name, in place: the same length.
+		writeFileSync(copy, text.replace(JSON.stringify(name), JSON.stringify(`X${name.slice(1)}`)));
+		expect(readFileSync(copy, 'utf8').length).toBe(text.length);
+		expect(JSON.parse(runWith(dir, args).stdout).company.name).toBe(`X${name.slice(1)}`);
+		expect(reportsIn(dir)).toHaveLength(2);
+	});
+
+	it('remember no command that failed, and check what needs no store before reading it', () => {
+		const dir = freshCache();
+		const unknown = runWith(dir, ['segments', '-q', '1999Q1', '--db', file]);
+		expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('1999Q1')]);
+		expect(reportsIn(dir)).toEqual([]);
+		// Findings remembered, then a level that is none: refused all the same.
+		expect(runWith(dir, ['check', '--db', file]).code).toBe(4);
+		const level = runWith(dir, ['check', '--fail-on', 'fatal', '--db', file]);
+		expect([level.code, level.stderr]).toEqual([2, expect.stringContaining('--fail-on "fatal" is not a level')]);
+		// An argument too many is named before a store that is not there.
+		const extra = runWith(dir, ['quarters', 'extra', '--db', path.join(tempDirectory(), 'missing.json')]);
+		expect([extra.code, extra.stderr]).toEqual([2, expect.stringContaining('quarters takes 0 argument(s)')]);
+	});
+
+	it('exit with check\'s code from remembered findings', () => {
+		const dir = freshCache();
+		for (const [level, code] of [['info', 4], ['error', noCache(['check', '--fail-on', 'error', '--db', file]).code]] as const) {
+			const args = ['check', '--fail-on', level, '--db', file];
+			expect(runWith(dir, args).code).toBe(code);
+			expect(runWith(dir, args).code).toBe(code);
+		}
+	});
+
+	it('decode a text whose bytes are not all UTF-8 as a full read does, a character cut between two pieces read included', () => {
+		const store = JSON.parse(text);
+		const latest = store.figures.at(-1);
+		latest.quote = 'MARK€ and BAD';
+		const bytes = Buffer.from(JSON.stringify(store, null, '\t'));
+		// The euro sign's three bytes across the end of a 512 KiB piece read, and a byte no UTF-8 holds.
+		const piece = 512 * 1024;
+		const euro = bytes.indexOf('MARK€') + 4;
+		const cut = Math.ceil(euro / piece) * piece - 1;
+		const padded = Buffer.from(JSON.stringify({...store, company: {...store.company, name: `${store.company.name}${'.'.repeat(cut - euro)}`}}, null, '\t'));
+		expect(padded.indexOf('MARK€') + 4).toBe(cut);
+		padded[padded.indexOf('BAD')] = 0xff;
+		const copy = writeStoreText('', 'large.json');
+		writeFileSync(copy, padded);
+		const dir = freshCache();
+		const args = ['show', latest.period, '--json', '--db', copy];
+		const full = noCache(args);
+		expect(full.stdout).toContain('MARK€ and \uFFFDAD');
+		expect(outcome(runWith(dir, args))).toEqual(outcome(full));
+		expect(outcome(runWith(dir, args))).toEqual(outcome(full));
+	});
+
+	it('keep the newest 256 reports, apart from the checks', () => {
+		const dir = freshCache();
+		const {entry} = addedBy(dir, () => runWith(dir, ['quarters', '--db', file]));
+		const [checks] = checksIn(dir);
+		const content = readFileSync(entry);
+		const old = Array.from({length: 260}, (_item, index) => path.basename(entry).replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
+		old.forEach((name, index) => {
+			writeFileSync(path.join(dir, name), content);
+			utimesSync(path.join(dir, name), 1_000_000 + index, 1_000_000 + index);
+		});
+		// The next report written prunes the reports, and only them.
+		expect(runWith(dir, ['segments', '--db', file]).code).toBe(0);
+		const left = reportsIn(dir);
+		expect(left).toHaveLength(256);
+		expect(left).toContain(path.basename(entry));
+		for (const name of old.slice(0, 6)) expect(left).not.toContain(name);
+		expect(left).toEqual(expect.arrayContaining(old.slice(6)));
+		expect(checksIn(dir)).toEqual([checks]);
+	});
+});
+
+describe('rememberReport', () => {
+	it('keeps nothing JSON would not give back as it is, nor for a store read without a cache', async () => {
+		const dir = freshCache();
+		const dataset = createDataset(await loadStore(file, {cache: {dir, build: 'test'}}));
+		const report = listQuarters(dataset);
+		const [first, ...rest] = report.quarters;
+		for (const changed of [{...first!, figures: -0}, {...first!, figures: Number.NaN}, {...first!, figures: Number.NEGATIVE_INFINITY}, {...first!, sources: [undefined as unknown as string]}]) {
+			rememberReport(dataset.store, {command: 'quarters'}, {...report, quarters: [changed, ...rest]});
+			expect(reportsIn(dir)).toEqual([]);
+		}
+		rememberReport(createDataset(await loadStore(file)).store, {command: 'quarters'}, report);
+		expect(reportsIn(dir)).toEqual([]);
+		rememberReport(dataset.store, {command: 'quarters'}, report);
+		expect(reportsIn(dir)).toHaveLength(1);
+	});
+});
+
+describe('exactJson', () => {
+	it('gives JSON only for a value that reads back the same', () => {
+		expect(exactJson({a: [1, 'two', null, {b: false}], c: 0.1})).toBe('{"a":[1,"two",null,{"b":false}],"c":0.1}');
+		// A field left undefined is left out, as every output leaves it.
+		expect(exactJson({a: undefined, b: 1})).toBe('{"b":1}');
+		for (const value of [-0, Number.NaN, Number.POSITIVE_INFINITY, [1, undefined], [1, , 3], {a: {b: [-0]}}]) expect(exactJson(value)).toBeUndefined();
+	});
+});
