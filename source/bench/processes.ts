@@ -4,16 +4,35 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 
-/** One command line, run as its own process. */
-export type Command = {name: string; argv: string[]};
+/**
+ * One command line, run as its own process. `argvOf` gives the command line of each run instead of
+ * `argv`, for a command that asks something new each time: runs are numbered from 0, the unmeasured
+ * round is −1, and peak RSS is taken from runs 1000 on.
+ */
+export type Command = {name: string; argv: string[]; argvOf?: (run: number) => string[]};
+
+const argvOf = (command: Command, run: number) => command.argvOf?.(run) ?? command.argv;
+
+/**
+ * Quarters four apart (a year, for quarters in a row) for run `run` of a command asking for a diff
+ * that no other run of the bench asks for: from the oldest quarter up for the timed runs, and from
+ * the pair before the newest down for peak RSS, so none is the newest quarter against a year
+ * earlier (the diff the bench asks for again). A store with too few quarters gives its pairs again.
+ */
+export function newPair(quarters: readonly string[], run: number): [string, string] {
+	const pairs = quarters.length - 4;
+	const at = (((run >= 1000 ? pairs - 2 - (run - 1000) : run + 1) % pairs) + pairs) % pairs;
+	return [quarters[at]!, quarters[at + 4]!];
+}
 
 /** Runs a command to the end with its output piped, as a shell pipeline would; its wall time in ms. */
-export function timeCommand(command: Command, env: NodeJS.ProcessEnv): number {
+export function timeCommand(command: Command, env: NodeJS.ProcessEnv, run = 0): number {
+	const argv = argvOf(command, run);
 	const start = performance.now();
-	const result = spawnSync(command.argv[0]!, command.argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 256 * 1024 * 1024});
+	const result = spawnSync(argv[0]!, argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 256 * 1024 * 1024});
 	const elapsed = performance.now() - start;
 	if (result.status !== 0) {
-		throw new Error(`${command.argv.join(' ')} exited with ${result.status}: ${String(result.stderr).trim().split('\n')[0]}`);
+		throw new Error(`${argv.join(' ')} exited with ${result.status}: ${String(result.stderr).trim().split('\n')[0]}`);
 	}
 	return elapsed;
 }
@@ -25,9 +44,9 @@ export function timeCommand(command: Command, env: NodeJS.ProcessEnv): number {
 export function timeInterleaved(commands: readonly Command[], runs: number, env: NodeJS.ProcessEnv): Map<string, number[]> {
 	const times = new Map(commands.map(command => [command.name, [] as number[]]));
 	// One unmeasured round first: the page cache and the file system are warm for everyone.
-	for (const command of commands) timeCommand(command, env);
+	for (const command of commands) timeCommand(command, env, -1);
 	for (let run = 0; run < runs; run++) {
-		for (const command of commands) times.get(command.name)!.push(timeCommand(command, env));
+		for (const command of commands) times.get(command.name)!.push(timeCommand(command, env, run));
 	}
 	return times;
 }
@@ -66,9 +85,10 @@ export function peakRss(command: Command, runs: number, env: NodeJS.ProcessEnv):
 		const values: number[] = [];
 		for (let run = 0; run < runs; run++) {
 			const file = path.join(directory, `rss-${run}`);
-			const wrapped = withRssReport(command.argv, file);
+			const argv = argvOf(command, 1000 + run);
+			const wrapped = withRssReport(argv, file);
 			const result = spawnSync(wrapped.argv[0]!, wrapped.argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], env: {...env, ...wrapped.env}, maxBuffer: 256 * 1024 * 1024});
-			if (result.status !== 0) throw new Error(`${command.argv.join(' ')} exited with ${result.status}`);
+			if (result.status !== 0) throw new Error(`${argv.join(' ')} exited with ${result.status}`);
 			values.push(readRss(file));
 		}
 		return values;

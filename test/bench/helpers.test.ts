@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {readCpuTimes, stealShare} from '../../source/bench/processes.js';
+import {newPair, readCpuTimes, stealShare} from '../../source/bench/processes.js';
 import {shellQuote, stripAnsi} from '../../source/bench/pty.js';
 import {beyondLoad} from '../../source/bench/report.js';
 import {median, percentile, summarize} from '../../source/bench/stats.js';
@@ -93,5 +93,22 @@ describe('CPU taken by the host', () => {
 		const now = readCpuTimes();
 		if (process.platform === 'linux') expect(now!.total).toBeGreaterThan(0);
 		else expect(now).toBeUndefined();
+	});
+});
+
+describe('a new pair of quarters for each run', () => {
+	const quarters = Array.from({length: 200}, (_, index) => `q${index}`);
+	const runs = [-1, ...Array.from({length: 15}, (_, index) => index), 1000, 1001, 1002];
+
+	it('asks for a diff no other run asks for, four quarters apart, and never the newest against a year earlier', () => {
+		const pairs = runs.map(run => newPair(quarters, run));
+		expect(new Set(pairs.map(pair => pair.join())).size).toBe(runs.length);
+		for (const [a, b] of pairs) expect(quarters.indexOf(b) - quarters.indexOf(a)).toBe(4);
+		expect(pairs.map(pair => pair.join())).not.toContain(`q195,q199`);
+	});
+
+	it('gives pairs again for a store with few quarters, always of its own quarters', () => {
+		const few = quarters.slice(0, 9);
+		for (const run of runs) expect(few).toEqual(expect.arrayContaining(newPair(few, run)));
 	});
 });
