@@ -120,7 +120,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		const commands: Command[] = [
 			{name: 'quarters --json', argv: [node, cli, 'quarters', '--json', '--db', store.file]},
 			{name: 'diff A B --json', argv: diff(facts.diffA, facts.diffB)},
-			{name: 'diff A B --json, a new pair', argv: diff(facts.diffA, facts.diffB), argvOf: run => diff(...newPair(facts.quarters, run))},
+			{name: 'diff A B --json, a new pair', argv: diff(...newPair(facts.quarters, 0)), argvOf: run => diff(...newPair(facts.quarters, run))},
 		];
 		const floor: Command = {name: 'read + JSON.parse', argv: [node, '-e', "JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'))", store.file]};
 		const timed = timeInterleaved([baseline, floor, ...commands], store.scriptRuns, env);
@@ -205,7 +205,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		date: new Date().toISOString(),
 		machine: {cpus: os.availableParallelism(), cpuModel: cpuModel(), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: {start: loadStart.map(value => round(value)), end: os.loadavg().map(value => round(value))}, cpuSteal: percent(stealShare(cpuStart, readCpuTimes()))},
 		method: {
-			scriptable: 'wall time of each command run to the end with stdout piped, median of interleaved runs against `node -e 0` in the same run, after one unmeasured round (in which a large store\'s checks and each command\'s report are remembered); "a new pair": a diff of two quarters a year apart that no earlier run asked for, so its report is worked out (the store read, parsed, its checks recalled) and remembered',
+			scriptable: 'wall time of each command run to the end with stdout piped, median of interleaved runs against `node -e 0` in the same run, after one unmeasured round (in which a large store\'s checks and each command\'s report are remembered); "a new pair": a diff of two quarters a year apart that no earlier run asked for (its argv is the first measured run\'s), so its report is worked out (the store read, parsed, its checks recalled) and remembered',
 			floor: 'bare node reading the store with readFileSync and parsing it with JSON.parse, interleaved with the commands: the least a command that reads the store can cost',
 			firstFrame: `spawn of \`script -qfec "stty cols ${terminalSize.columns} rows ${terminalSize.rows}; exec CMD" /dev/null\` to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame holding the footer "${footerMark}"; baseline: the same wrapper running node -e 'console.log(1)', to its line`,
 			keystrokes: `a key written to the pty to the end (Ink's ${JSON.stringify(endOfFrame)}) of the first frame after it, checked to show what the key does (the new tab, the quarter, a moved › marker, the diff's quarter B); the first key 200 ms after the first frame, each next key 25-35 ms after the previous frame; a large store's findings remembered by an unmeasured \`check\` before the explorer runs, so no tie-out checks run in the background`,

@@ -30,7 +30,7 @@ export type CheckCache = {dir: string; build: string};
 
 /**
  * Below this many bytes of JSON a store is checked every time: the bundled store's checks
- * (9–11 ms in the bench) cost little more than remembering them would, loading node:crypto
+ * (8–13 ms in the bench) cost little more than remembering them would, loading node:crypto
  * (4–6 ms) and reading an entry.
  */
 export const rememberedFrom = 1 << 20;

@@ -106,7 +106,7 @@ export async function loadStoreOrRecall<T>(
 	let recalled: T | undefined;
 	const reader = new StoreReader(file, {
 		digests: size => remembersStore(size, cache),
-		recall: recall && (found => (recalled = recall({cache: cache!, digest: found})) !== undefined),
+		recall: recall && cache && (found => (recalled = recall({cache, digest: found})) !== undefined),
 		parse: (text, found) => {
 			digest = found;
 			const data: unknown = JSON.parse(text);
