@@ -36,12 +36,14 @@ export type CheckCache = {dir: string; build: string};
 export const rememberedFrom = 1 << 20;
 
 /**
- * Entries kept in the directory, of each family; the least recently written of a family go first.
- * A text's checks and what is kept beside them (`checked`) are pruned apart from the commands'
- * reports (`report`, see remembered-report.ts), so a shell loop through many reports of one text
- * never pushes out its checks.
+ * What the directory keeps of each family of entries, the least recently written of a family going
+ * first: so many entries, and for reports so many bytes. A text's checks and what is kept beside
+ * them (`checked`) are pruned apart from the commands' reports (`report`, see
+ * remembered-report.ts), so a shell loop through many reports of one text never pushes out its
+ * checks. A large store's report can be large (a quarter's sites and their events, 0.8 MB for the
+ * bench's store): reports are kept to 64 MiB in all.
  */
-const families = {checked: 64, report: 256} as const;
+const families: Record<'checked' | 'report', {entries: number; bytes?: number}> = {checked: {entries: 64}, report: {entries: 256, bytes: 64 << 20}};
 export type Family = keyof typeof families;
 
 /** The largest entry read: a store with a default filled in for each of a million figures. */
@@ -178,11 +180,15 @@ function prune(dir: string, family: Family): void {
 	}
 	const kept = families[family];
 	const entries = names.filter(name => name.startsWith(`${family}-`) && name.endsWith('.json'));
-	if (entries.length <= kept) return;
+	if (entries.length <= kept.entries && kept.bytes === undefined) return;
 	const byAge = entries
-		.map(name => ({name, written: fs.statSync(path.join(dir, name), {throwIfNoEntry: false})?.mtimeMs ?? 0}))
-		.sort((a, b) => b.written - a.written);
-	for (const {name} of byAge.slice(kept)) fs.rmSync(path.join(dir, name), {force: true});
+		.map(name => ({name, stat: fs.statSync(path.join(dir, name), {throwIfNoEntry: false})}))
+		.sort((a, b) => (b.stat?.mtimeMs ?? 0) - (a.stat?.mtimeMs ?? 0));
+	let bytes = 0;
+	for (const [index, {name, stat}] of byAge.entries()) {
+		bytes += stat?.size ?? 0;
+		if (index >= kept.entries || bytes > (kept.bytes ?? Number.POSITIVE_INFINITY)) fs.rmSync(path.join(dir, name), {force: true});
+	}
 }
 
 /**

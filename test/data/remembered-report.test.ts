@@ -207,6 +207,30 @@ describe('remembered reports, in the built command line', () => {
 	});
 });
 
+describe('remembered reports, kept to a size', () => {
+	it('keep the newest reports to 64 MiB in all, apart from the checks', () => {
+		const dir = freshCache();
+		const {entry} = addedBy(dir, () => runWith(dir, ['quarters', '--db', file]));
+		const [checks] = checksIn(dir);
+		// 70 older reports of 1 MiB each, the first the oldest: the bytes, not the count, are over.
+		const mebibyte = Buffer.alloc(1 << 20, 'x');
+		const old = Array.from({length: 70}, (_item, index) => path.basename(entry).replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
+		old.forEach((name, index) => {
+			writeFileSync(path.join(dir, name), mebibyte);
+			utimesSync(path.join(dir, name), 1_000_000 + index, 1_000_000 + index);
+		});
+		expect(runWith(dir, ['segments', '--db', file]).code).toBe(0);
+		const left = reportsIn(dir);
+		const bytes = left.reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
+		expect(bytes).toBeLessThanOrEqual(64 << 20);
+		// The two reports just written and the newest 1 MiB ones that fit beside them.
+		expect(left).toContain(path.basename(entry));
+		expect(left).toHaveLength(2 + 63);
+		expect(left).toEqual(expect.arrayContaining(old.slice(7)));
+		expect(checksIn(dir)).toEqual([checks]);
+	});
+});
+
 describe('rememberReport', () => {
 	it('keeps nothing JSON would not give back as it is, nor for a store read without a cache', async () => {
 		const dir = freshCache();
