@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -67,6 +67,20 @@ export function sealed(name: string, body: string): string {
 	const [, digestOfStore, kind] = /-([0-9a-f]{64})(?:-([0-9a-z]+))?\.json$/.exec(name)!;
 	const digest = kind ? `${kind} ${digestOfStore}` : digestOfStore!;
 	return `${createHash('sha256').update(digest).update('\n').update(body).digest('hex')}\n${body}`;
+}
+
+/**
+ * Writes `count` cache entries holding `content` beside the entry named `like`, named as it is but
+ * for their last 64 hex digits, each written a second after the one before and long before now;
+ * their names, the oldest first.
+ */
+export function writeOlderEntries(dir: string, like: string, count: number, content: string | Uint8Array): string[] {
+	const names = Array.from({length: count}, (_item, index) => like.replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
+	names.forEach((name, index) => {
+		writeFileSync(path.join(dir, name), content);
+		utimesSync(path.join(dir, name), 1_000_000 + index, 1_000_000 + index);
+	});
+	return names;
 }
 
 export function readJson<T = any>(file: string): T {

@@ -1,4 +1,4 @@
-import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -10,7 +10,7 @@ import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js'
 import {checkStore} from '../../source/model/check.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {findingsLater, findingsNow, safeDataset} from '../../source/ui/shared-data.js';
-import {bundledStore, digest, otherStore, readJson, runCli, runRecordingBuiltins, sealed, tempDirectory, writeStoreText} from '../helpers.js';
+import {bundledStore, digest, otherStore, readJson, runCli, runRecordingBuiltins, sealed, tempDirectory, writeOlderEntries, writeStoreText} from '../helpers.js';
 
 /**
  * A store over the size whose checks are remembered, with defaults left out (a figure's measure, a
@@ -228,11 +228,7 @@ describe('remembered checks, in the built command line', () => {
 		const [entry] = checksIn(dir);
 		const content = readFileSync(path.join(dir, entry!));
 		// 70 older entries of other texts, the first the oldest.
-		const old = Array.from({length: 70}, (_item, index) => entry!.replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
-		old.forEach((name, index) => {
-			writeFileSync(path.join(dir, name), content);
-			utimesSync(path.join(dir, name), 1_000_000 + index, 1_000_000 + index);
-		});
+		const old = writeOlderEntries(dir, entry!, 70, content);
 		// The next entry written prunes the directory.
 		const store = JSON.parse(text) as Store;
 		store.company.name += ' (restated)';

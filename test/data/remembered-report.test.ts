@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
@@ -8,7 +8,7 @@ import {rememberReport} from '../../source/data/remembered-report.js';
 import {loadStore} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
-import {digest, runCli, sealed, tempDirectory, writeStoreText, type Run} from '../helpers.js';
+import {digest, runCli, sealed, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
 
 let file: string;
 let text: string;
@@ -190,12 +190,7 @@ describe('remembered reports, in the built command line', () => {
 		const dir = freshCache();
 		const {entry} = addedBy(dir, () => runWith(dir, ['quarters', '--db', file]));
 		const [checks] = checksIn(dir);
-		const content = readFileSync(entry);
-		const old = Array.from({length: 260}, (_item, index) => path.basename(entry).replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
-		old.forEach((name, index) => {
-			writeFileSync(path.join(dir, name), content);
-			utimesSync(path.join(dir, name), 1_000_000 + index, 1_000_000 + index);
-		});
+		const old = writeOlderEntries(dir, path.basename(entry), 260, readFileSync(entry));
 		// The next report written prunes the reports, and only them.
 		expect(runWith(dir, ['segments', '--db', file]).code).toBe(0);
 		const left = reportsIn(dir);
@@ -213,12 +208,7 @@ describe('remembered reports, kept to a size', () => {
 		const {entry} = addedBy(dir, () => runWith(dir, ['quarters', '--db', file]));
 		const [checks] = checksIn(dir);
 		// 70 older reports of 1 MiB each, the first the oldest: the bytes, not the count, are over.
-		const mebibyte = Buffer.alloc(1 << 20, 'x');
-		const old = Array.from({length: 70}, (_item, index) => path.basename(entry).replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
-		old.forEach((name, index) => {
-			writeFileSync(path.join(dir, name), mebibyte);
-			utimesSync(path.join(dir, name), 1_000_000 + index, 1_000_000 + index);
-		});
+		const old = writeOlderEntries(dir, path.basename(entry), 70, Buffer.alloc(1 << 20, 'x'));
 		expect(runWith(dir, ['segments', '--db', file]).code).toBe(0);
 		const left = reportsIn(dir);
 		const bytes = left.reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
