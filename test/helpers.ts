@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {copyFileSync, existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -56,6 +56,22 @@ export function writeStoreText(text: string, name = 'store.json'): string {
 export function digest(file: string): string {
 	return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
+
+/** The entries of a cache directory (none where there is no directory). */
+export const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.json')) : []);
+/** The entries of a text's checks and what is kept beside them (check's findings). */
+export const checksIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('checked-'));
+/** The entries of the commands' reports. */
+export const reportsIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('report-'));
+/** A fresh cache directory's path, not yet made. */
+export const freshCache = () => path.join(tempDirectory(), 'cache');
+/** Runs the built command line with its checks and reports remembered in `dir`. */
+export const runWith = (dir: string, args: string[]) => runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
+/** What changes when a file is written anew (a rename puts a new inode in place). */
+export const stamp = (file: string) => {
+	const {ino, mtimeMs} = statSync(file);
+	return {ino, mtimeMs};
+};
 
 /**
  * The text of the cache entry in file `name` holding `body`, sealed as quarterdeck seals it: an

@@ -1,4 +1,4 @@
-import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -10,7 +10,7 @@ import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js'
 import {checkStore} from '../../source/model/check.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {findingsLater, findingsNow, safeDataset} from '../../source/ui/shared-data.js';
-import {bundledStore, digest, otherStore, readJson, runCli, runRecordingBuiltins, sealed, tempDirectory, writeOlderEntries, writeStoreText} from '../helpers.js';
+import {bundledStore, checksIn, digest, entriesIn, freshCache, otherStore, readJson, reportsIn, runCli, runRecordingBuiltins, runWith, sealed, stamp, tempDirectory, writeOlderEntries, writeStoreText} from '../helpers.js';
 
 /**
  * A store over the size whose checks are remembered, with defaults left out (a figure's measure, a
@@ -28,13 +28,6 @@ async function largeStore(): Promise<string> {
 	return file;
 }
 
-const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.json')) : []);
-/** The entries of a text's checks and what is kept beside them (check's findings). */
-const checksIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('checked-'));
-/** The entries of the commands' reports. */
-const reportsIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('report-'));
-/** Runs the built command line with its checks remembered in `dir`. */
-const runWith = (dir: string, args: string[]) => runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
 /** {@link runWith}, with every report remembered in `dir` removed first: the command reads the store, and recalls or does its checks. */
 const runChecking = (dir: string, args: string[]) => {
 	for (const name of reportsIn(dir)) rmSync(path.join(dir, name));
@@ -46,13 +39,6 @@ const openDirectory = () => {
 	mkdirSync(dir, {mode: 0o777});
 	chmodSync(dir, 0o777);
 	return dir;
-};
-/** A fresh cache directory's path, not yet made. */
-const freshCache = () => path.join(tempDirectory(), 'cache');
-/** What changes when a file is written anew (a rename puts a new inode in place). */
-const stamp = (file: string) => {
-	const {ino, mtimeMs} = statSync(file);
-	return {ino, mtimeMs};
 };
 
 const commands = [['quarters'], ['show', 'latest'], ['diff', 'latest-4', 'latest'], ['segments'], ['centers'], ['balance'], ['check', '--fail-on', 'error']];

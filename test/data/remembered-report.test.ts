@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
@@ -8,7 +8,7 @@ import {rememberReport} from '../../source/data/remembered-report.js';
 import {loadStore} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
-import {digest, runCli, sealed, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
+import {checksIn, digest, freshCache, reportsIn, runCli, runWith, sealed, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
 
 let file: string;
 let text: string;
@@ -19,11 +19,6 @@ beforeAll(async () => {
 	text = readFileSync(file, 'utf8');
 });
 
-const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.json')) : []);
-const reportsIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('report-'));
-const checksIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('checked-'));
-const freshCache = () => path.join(tempDirectory(), 'cache');
-const runWith = (dir: string, args: string[]) => runCli(args, {env: {QUARTERDECK_CACHE_DIR: dir}});
 const noCache = (args: string[]) => runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}});
 /** What a run gives, as the tests compare it. */
 const outcome = (run: Run) => [run.code, run.stderr, run.stdout];
@@ -34,10 +29,6 @@ const addedBy = (dir: string, run: () => Run): {run: Run; entry: string} => {
 	const added = reportsIn(dir).filter(name => !before.has(name));
 	expect(added).toHaveLength(1);
 	return {run: result, entry: path.join(dir, added[0]!)};
-};
-const stamp = (entry: string) => {
-	const {ino, mtimeMs} = statSync(entry);
-	return {ino, mtimeMs};
 };
 
 /** Requests of every printing command, the explorer's panes printed among them. */
