@@ -1,14 +1,15 @@
 import {performance} from 'node:perf_hooks';
 import process from 'node:process';
-import {checkCacheFor, digestOf, remembersStore} from '../data/check-cache.js';
+import {readFileSync} from 'node:fs';
+import {checkCacheFor, remembersStore, startDigest} from '../data/check-cache.js';
 import {acceptStore, checkOrRecall, readStoreText} from '../data/store.js';
 import {createDataset} from '../model/dataset.js';
 
 /**
  * What opening a store costs in a fresh process, in ms: reading and parsing the JSON, validating it
- * (every check), indexing it. `recall` is what a command spends instead of validating, for a store
- * large enough that its checks are remembered: hashing the text and taking what the checks found
- * (null for a smaller store).
+ * (every check), indexing it. `recall` is what a command that parses the store spends instead of
+ * validating, for a store large enough that its checks are remembered: hashing its bytes and taking
+ * what the checks found (null for a smaller store).
  */
 export type LoadTimes = {read: number; validate: number; recall: number | null; index: number};
 
@@ -33,10 +34,11 @@ export async function probeLoad(file: string): Promise<LoadTimes> {
 	const cache = checkCacheFor(process.env);
 	if (cache) {
 		const again: unknown = JSON.parse(text);
-		const size = Buffer.byteLength(text);
+		// The bytes as a command reads them, read again here outside the time: the command hashes them as it reads.
+		const bytes = readFileSync(file);
 		const before = performance.now();
-		if (remembersStore(size, cache)) {
-			await checkOrRecall(again, digestOf(text), file, cache);
+		if (remembersStore(bytes.length, cache)) {
+			await checkOrRecall(again, startDigest().update(bytes).digest('hex'), file, cache);
 			recall = performance.now() - before;
 		}
 	}

@@ -9,7 +9,7 @@ import type {LoadedStore} from './store.js';
 import {replaceFile} from '../replace-file.js';
 
 /**
- * What this build's checks found in a store, remembered by the SHA-256 of the store's text: the
+ * What this build's checks found in a store, remembered by the SHA-256 of the store's bytes: the
  * defaults the schema filled in (where, and what) and the values of the derived figures. A command
  * that reads the same text again under the same build skips the checks (the shape, the references,
  * the formulas) and puts those in place, which gives the very store the checks give. Only a store
@@ -79,27 +79,6 @@ export function remembersStore(size: number, cache: CheckCache | undefined): cac
 
 /** A SHA-256 to put a store's bytes through as they are read; its hex digest is what the store is remembered by. */
 export const startDigest = () => crypto().createHash('sha256');
-
-/** Characters of text hashed at a time. */
-const hashedAt = 1 << 16;
-
-/**
- * The SHA-256 of a store's UTF-8 text, in hex: the digest of a file holding that text, for a text
- * already read. Hashed a slice at a time: each slice's UTF-8 copy is small, where one copy of a
- * large store's whole text raised the process's peak memory for good.
- */
-export function digestOf(text: string): string {
-	const hash = crypto().createHash('sha256');
-	for (let start = 0; start < text.length; ) {
-		let end = Math.min(start + hashedAt, text.length);
-		// A slice never ends between the two halves of a surrogate pair, which UTF-8 writes as one.
-		const last = text.charCodeAt(end - 1);
-		if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
-		hash.update(text.slice(start, end));
-		start = end;
-	}
-	return hash.digest('hex');
-}
 
 const crypto = () => process.getBuiltinModule('node:crypto');
 

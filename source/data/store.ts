@@ -3,7 +3,7 @@ import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
-import {noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
+import {noteStoreText, rememberedFrom, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
@@ -149,11 +149,11 @@ function openStore(file: string): number | null {
 
 /**
  * Reads the open file `descriptor` to its end, {@link readAt} bytes at a time, handing each piece
- * to `take`. Each piece is read into the same buffer, unless `keep` asks for a new one each time (for
- * a `take` that keeps them). Refuses a file of more than `largest` bytes, and stops there on one
- * that grows, or a device that never ends.
+ * to `take`; the number of bytes read. Each piece is read into the same buffer, unless `keep` asks
+ * for a new one each time (for a `take` that keeps them). Refuses a file of more than `largest`
+ * bytes, and stops there on one that grows, or a device that never ends.
  */
-function readPieces(descriptor: number, size: number, largest: number, take: (piece: Buffer) => void, keep = false): void {
+function readPieces(descriptor: number, size: number, largest: number, take: (piece: Buffer) => void, keep = false): number {
 	if (size > largest) throw tooLarge(largest);
 	let chunk = Buffer.allocUnsafe(readAt);
 	let total = 0;
@@ -163,6 +163,7 @@ function readPieces(descriptor: number, size: number, largest: number, take: (pi
 		take(chunk.subarray(0, read));
 		if (keep) chunk = Buffer.allocUnsafe(readAt);
 	}
+	return total;
 }
 
 /** A reader of UTF-8 pieces into text: a character cut between two pieces is kept for the next. */
@@ -197,7 +198,11 @@ export function readStoreText(file: string, largest = constants.MAX_STRING_LENGT
 }
 
 type ReaderSteps = {
-	/** Whether a store of this many bytes is to be remembered by a digest of its bytes. */
+	/**
+	 * Whether a store of this many bytes is to be remembered by a digest of its bytes: asked with
+	 * the file's size, or, for a file whose size is known only once it is read (a pipe), with
+	 * {@link rememberedFrom}, and then remembered only if it comes to that.
+	 */
 	digests: (size: number) => boolean;
 	/** Given the digest, whether what is wanted of the text was found without it: then it is not decoded. */
 	recall?: ((digest: string) => boolean) | undefined;
@@ -206,9 +211,10 @@ type ReaderSteps = {
 };
 
 /**
- * lowdb's adapter for a store a command only reads: its text, as {@link readStoreText} reads it,
- * through `parse`. A store remembered by its digest is hashed as it is read; with `recall` too,
- * its bytes are kept until the digest has been looked up, and decoded only if nothing was found.
+ * lowdb's adapter for a store a command only reads: its text, read as {@link readStoreText} reads
+ * it, through `parse`. A store remembered by its digest is hashed as it is read; with `recall` too,
+ * its bytes are kept until the digest has been looked up, and decoded (each piece let go as it is)
+ * only if nothing was found.
  */
 class StoreReader implements Adapter<unknown> {
 	constructor(
@@ -220,26 +226,21 @@ class StoreReader implements Adapter<unknown> {
 		const descriptor = openStore(this.file);
 		if (descriptor === null) return null;
 		try {
-			const size = fs.fstatSync(descriptor).size;
-			const largest = constants.MAX_STRING_LENGTH;
-			const hash = this.steps.digests(size) ? startDigest() : undefined;
-			if (hash && this.steps.recall) {
-				const pieces: Buffer[] = [];
-				const take = (piece: Buffer) => {
-					hash.update(piece);
-					pieces.push(piece);
-				};
-				readPieces(descriptor, size, largest, take, true);
-				const digest = hash.digest('hex');
-				if (this.steps.recall(digest)) return {};
-				return this.steps.parse(Buffer.concat(pieces).toString('utf8'), digest);
-			}
+			const stat = fs.fstatSync(descriptor);
+			const hash = this.steps.digests(stat.isFile() ? stat.size : rememberedFrom) ? startDigest() : undefined;
+			const recall = hash && this.steps.recall;
+			const kept: Buffer[] = [];
 			const decoded = textOfPieces();
-			readPieces(descriptor, size, largest, piece => {
+			const take = (piece: Buffer) => {
 				hash?.update(piece);
-				decoded.take(piece);
-			});
-			return this.steps.parse(decoded.text(), hash?.digest('hex'));
+				if (recall) kept.push(piece);
+				else decoded.take(piece);
+			};
+			const total = readPieces(descriptor, stat.size, constants.MAX_STRING_LENGTH, take, Boolean(recall));
+			const digest = hash && total >= rememberedFrom ? hash.digest('hex') : undefined;
+			if (recall && digest !== undefined && recall(digest)) return {};
+			for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);
+			return this.steps.parse(decoded.text(), digest);
 		} finally {
 			fs.closeSync(descriptor);
 		}

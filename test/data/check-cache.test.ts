@@ -1,9 +1,8 @@
 import {chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
-import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
-import {digestOf, rememberedFrom, type CheckCache} from '../../source/data/check-cache.js';
+import {rememberedFrom, type CheckCache} from '../../source/data/check-cache.js';
 import type {Store} from '../../source/data/schema.js';
 import {rememberCheck, rememberedCheck} from '../../source/data/remembered-check.js';
 import {acceptStore, checkOrRecall, loadStore} from '../../source/data/store.js';
@@ -360,7 +359,7 @@ describe('remembered checks, of a value of −0', () => {
 		const figure = store.figures.find((item: {id: string}) => item.id === '21q1-sales-sw');
 		figure.formula = '-(total - total)';
 		const dir = freshCache();
-		// A digest is taken only from a text in a directory fit for entries (digestFor); this text is too small for one, so the digest is made up and the directory made here.
+		// A digest is taken only of a store in a directory fit for entries (remembersStore); this text is too small for one, so the digest is made up and the directory made here.
 		mkdirSync(dir, {mode: 0o700});
 		const cache: CheckCache = {dir, build: 'test'};
 		const text = JSON.stringify(store);
@@ -373,15 +372,5 @@ describe('remembered checks, of a value of −0', () => {
 		expect(stamp(entry)).toEqual(written);
 		expect(Object.is(recalled.figures.find(item => item.id === '21q1-sales-sw')!.value, -0)).toBe(true);
 		expect(recalled).toEqual(checked);
-	});
-});
-
-describe('digestOf', () => {
-	it('is the SHA-256 of the text as UTF-8, with characters of two code units across its slices', () => {
-		// Emoji (two code units each) at odd offsets, so that some straddle every slice's end.
-		const text = `${'a'.repeat(65_535)}😀${'é'.repeat(70_000)}${'😀x'.repeat(50_000)}`;
-		expect(text.charCodeAt(65_535)).toBe(0xd8_3d);
-		expect(digestOf(text)).toBe(createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex'));
-		expect(digestOf('')).toBe(createHash('sha256').digest('hex'));
 	});
 });

@@ -1,14 +1,17 @@
+import {spawnSync} from 'node:child_process';
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it, vi} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
-import {rememberedFrom} from '../../source/data/check-cache.js';
+import {shellQuote} from '../../source/bench/pty.js';
+import {runCli as runCommand} from '../../source/commands.js';
+import {rememberedFrom, storeTextOf} from '../../source/data/check-cache.js';
 import {exactJson} from '../../source/data/remembered-check.js';
 import {rememberReport} from '../../source/data/remembered-report.js';
-import {loadStore} from '../../source/data/store.js';
+import {loadStore, loadStoreOrRecall} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
-import {checksIn, digest, freshCache, reportsIn, runCli, runWith, sealed, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
+import {checksIn, cli, digest, freshCache, reportsIn, runCli, runWith, sealed, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
 
 let file: string;
 let text: string;
@@ -38,10 +41,12 @@ const requests = [
 	['segments', '-q', 'latest-1'],
 	['centers', '-q', 'latest-4'],
 	['balance', '--from', 'latest-8', '--to', 'latest-2'],
+	['balance', '--from', 'latest-8', '--to', 'latest-3'],
 	['show', 'latest'],
 	['diff', 'latest-4', 'latest'],
 	['check', '--quarter', 'latest', '--fail-on', 'error'],
 	['explore', 'diff', '-q', 'latest-1'],
+	['explore', 'diff', '-q', 'latest-2'],
 	['explore', 'diff', 'latest-2'],
 	['explore', 'balance', '-q', 'latest-1'],
 ];
@@ -209,6 +214,80 @@ describe('remembered reports, kept to a size', () => {
 		expect(left).toHaveLength(2 + 63);
 		expect(left).toEqual(expect.arrayContaining(old.slice(7)));
 		expect(checksIn(dir)).toEqual([checks]);
+	});
+});
+
+describe('remembered reports, in runCli', () => {
+	/** Runs a command in this process with a cache, as the built command line does; its output. */
+	const run = async (args: string[], dir: string) => {
+		let stdout = '';
+		const {exitCode} = (await runCommand([...args, '--db', file], {
+			stdout: {write: (written: string) => (stdout += written)},
+			stderr: {write: () => {}},
+			stdoutIsTTY: false,
+			columns: 100,
+			env: {},
+			cwd: path.dirname(file),
+			checkCache: {dir, build: 'test'},
+		})) as {exitCode: number};
+		return {exitCode, stdout};
+	};
+
+	it('answer a request asked again without parsing the store, whole-store check included', async () => {
+		const dir = freshCache();
+		const parsedStore = (parse: {mock: {calls: unknown[][]}}) => parse.mock.calls.some(([parsed]) => parsed === text);
+		for (const args of [['quarters', '--json'], ['diff', 'latest-4', 'latest'], ['check', '--json'], ['explore', 'centers', '--csv']]) {
+			const parse = vi.spyOn(JSON, 'parse');
+			try {
+				const first = await run(args, dir);
+				expect(parsedStore(parse)).toBe(true);
+				parse.mockClear();
+				expect(await run(args, dir)).toEqual(first);
+				expect(parsedStore(parse)).toBe(false);
+			} finally {
+				parse.mockRestore();
+			}
+		}
+	});
+
+	it('print the quarters asked for, in the explorer\'s diff printed', async () => {
+		const {quarters} = JSON.parse((await run(['quarters', '--json'], freshCache())).stdout) as {quarters: Array<{quarter: string}>};
+		const names = quarters.map(row => row.quarter);
+		const printed = JSON.parse((await run(['explore', 'diff', 'latest-6', 'latest-2', '--json'], freshCache())).stdout) as {a: string; b: string};
+		expect([printed.a, printed.b]).toEqual([names.at(-7), names.at(-3)]);
+		const fallback = JSON.parse((await run(['explore', 'diff', '-q', 'latest-1', '--json'], freshCache())).stdout) as {a: string; b: string};
+		expect([fallback.a, fallback.b]).toEqual([names.at(-6), names.at(-2)]);
+	});
+});
+
+describe('the digest a store is remembered by', () => {
+	it('is the SHA-256 of the file\'s bytes, every piece of them, however the store is read', async () => {
+		const copy = writeStoreText(text, 'large.json');
+		const cache = {dir: freshCache(), build: 'test'};
+		// The explorer's read, and a command's read that first looks for a report.
+		expect(storeTextOf(await loadStore(copy, {cache}))?.digest).toBe(digest(copy));
+		const asked: string[] = [];
+		const loaded = await loadStoreOrRecall(copy, {cache, recall: ({digest: found}) => void asked.push(found)});
+		expect(asked).toEqual([digest(copy)]);
+		expect(storeTextOf(loaded.store!)?.digest).toBe(digest(copy));
+		// The built command line's entries are named by it; a byte added at the end makes new ones.
+		const dir = freshCache();
+		for (const change of ['', ' ']) {
+			writeFileSync(copy, `${text}${change}`);
+			expect(runWith(dir, ['quarters', '--json', '--db', copy]).code).toBe(0);
+			expect(checksIn(dir).filter(name => name.includes(digest(copy)))).toHaveLength(1);
+			expect(reportsIn(dir).filter(name => name.includes(digest(copy)))).toHaveLength(1);
+		}
+	});
+
+	it('is taken of a store read from a pipe, whose size is known only once it is read', () => {
+		const dir = freshCache();
+		// Through a shell's pipe: a child's stdin that Node makes is a socket, which /dev/stdin cannot open.
+		const command = `cat ${shellQuote(file)} | ${[process.execPath, cli, 'quarters', '--json', '--db', '/dev/stdin'].map(word => shellQuote(word)).join(' ')}`;
+		const piped = spawnSync('sh', ['-c', command], {encoding: 'utf8', env: {...process.env, QUARTERDECK_CACHE_DIR: dir, QUARTERDECK_NO_CACHE: ''}});
+		expect([piped.status, piped.stderr, piped.stdout]).toEqual(outcome(noCache(['quarters', '--json', '--db', file])));
+		expect(checksIn(dir)).toEqual([expect.stringContaining(digest(file))]);
+		expect(reportsIn(dir)).toEqual([expect.stringContaining(digest(file))]);
 	});
 });
 
