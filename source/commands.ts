@@ -326,10 +326,10 @@ function reportOf(request: ReportRequest, dataset: Dataset): Report {
 	}
 }
 
-/** The store at `db` for a command (the one already loaded, when it is that file), checked. */
-async function readDataset(db: string, command: string, io: CommandIo): Promise<Dataset> {
+/** The store at `db` for the explorer or `serve`, bound for a terminal (the one already loaded, when it is that file), checked. */
+async function readDataset(db: string, io: CommandIo): Promise<Dataset> {
 	if (io.loaded?.db === db) return io.loaded.dataset;
-	return createDataset(await loadStore(db, {forTerminal: command === 'explore' || command === 'serve', cache: io.checkCache}));
+	return createDataset(await loadStore(db, {forTerminal: true, cache: io.checkCache}));
 }
 
 /**
@@ -400,7 +400,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 		const draws = io.stdoutIsTTY && !flags.json && !flags.csv;
 		if (command === 'serve') {
 			expectArguments(command, args, []);
-			return {serve: {flags, db, dataset: await readDataset(db, command, io)}};
+			return {serve: {flags, db, dataset: await readDataset(db, io)}};
 		}
 		if (command === 'explore') {
 			const [paneArgument, ...rest] = args;
@@ -409,7 +409,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 			if (rest.length > (pane === 'diff' ? 2 : 0)) throw new UsageError(`explore ${pane} takes no quarters here; use --quarter`);
 			if (draws) {
 				io.beforeExplorerLoad?.();
-				const dataset = await readDataset(db, command, io);
+				const dataset = await readDataset(db, io);
 				const selected = resolveQuarter(flags.quarter ?? 'latest', dataset.quarters, '--quarter');
 				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : explorersA(dataset, selected);
 				const b = rest[1] ? resolveQuarter(rest[1], dataset.quarters, 'B') : selected;

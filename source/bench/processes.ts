@@ -15,12 +15,15 @@ const argvOf = (command: Command, run: number) => command.argvOf?.(run) ?? comma
 
 /**
  * Quarters four apart (a year, for quarters in a row) for run `run` of a command asking for a diff
- * that no other run of the bench asks for: from the oldest quarter up for the timed runs, and from
- * the pair before the newest down for peak RSS, so none is the newest quarter against a year
- * earlier (the diff the bench asks for again). A store with too few quarters gives its pairs again.
+ * that no other run of the bench asks for: the unmeasured round takes the oldest pair and the
+ * timed runs the pairs after it, and peak RSS takes pairs from the one before the newest down, so
+ * none is the newest quarter against a year earlier (the diff the bench asks for again), while
+ * the store has more quarters than runs. A store with fewer gives its pairs again; one with four
+ * quarters or fewer, its first and last.
  */
 export function newPair(quarters: readonly string[], run: number): [string, string] {
 	const pairs = quarters.length - 4;
+	if (pairs <= 0) return [quarters[0]!, quarters.at(-1)!];
 	const at = (((run >= 1000 ? pairs - 2 - (run - 1000) : run + 1) % pairs) + pairs) % pairs;
 	return [quarters[at]!, quarters[at + 4]!];
 }

@@ -108,7 +108,10 @@ describe('a new pair of quarters for each run', () => {
 	});
 
 	it('gives pairs again for a store with few quarters, always of its own quarters', () => {
-		const few = quarters.slice(0, 9);
-		for (const run of runs) expect(few).toEqual(expect.arrayContaining(newPair(few, run)));
+		for (const count of [1, 2, 4, 5, 9]) {
+			const few = quarters.slice(0, count);
+			for (const run of runs) expect(few).toEqual(expect.arrayContaining(newPair(few, run)));
+		}
+		expect(newPair(quarters.slice(0, 4), 0)).toEqual(['q0', 'q3']);
 	});
 });
