@@ -148,21 +148,27 @@ function openStore(file: string): number | null {
 }
 
 /**
- * Reads the open file `descriptor` to its end, {@link readAt} bytes at a time, handing each piece
- * to `take`; the number of bytes read. Each piece is read into the same buffer, unless `keep` asks
- * for a new one each time (for a `take` that keeps them). Refuses a file of more than `largest`
- * bytes, and stops there on one that grows, or a device that never ends.
+ * Reads the open file `descriptor` to its end and hands it to `take` in pieces of {@link readAt}
+ * bytes (the last one shorter), each filled by as many reads as it takes (a pipe gives 64 KiB or
+ * less at a time); the number of bytes read. Each piece is read into the same buffer, unless `keep`
+ * asks for a new one each time (for a `take` that keeps them). Refuses a file of more than
+ * `largest` bytes, and stops there on one that grows, or a device that never ends.
  */
-function readPieces(descriptor: number, size: number, largest: number, take: (piece: Buffer) => void, keep = false): number {
+export function readPieces(descriptor: number, size: number, largest: number, take: (piece: Buffer) => void, keep = false): number {
 	if (size > largest) throw tooLarge(largest);
 	let chunk = Buffer.allocUnsafe(readAt);
+	let filled = 0;
 	let total = 0;
-	for (let read = fs.readSync(descriptor, chunk); read > 0; read = fs.readSync(descriptor, chunk)) {
+	for (let read = fs.readSync(descriptor, chunk, 0, readAt, null); read > 0; read = fs.readSync(descriptor, chunk, filled, readAt - filled, null)) {
 		total += read;
 		if (total > largest) throw tooLarge(largest);
-		take(chunk.subarray(0, read));
+		filled += read;
+		if (filled < readAt) continue;
+		take(chunk);
+		filled = 0;
 		if (keep) chunk = Buffer.allocUnsafe(readAt);
 	}
+	if (filled > 0) take(chunk.subarray(0, filled));
 	return total;
 }
 
@@ -198,11 +204,7 @@ export function readStoreText(file: string, largest = constants.MAX_STRING_LENGT
 }
 
 type ReaderSteps = {
-	/**
-	 * Whether a store of this many bytes is to be remembered by a digest of its bytes: asked with
-	 * the file's size, or, for a file whose size is known only once it is read (a pipe), with
-	 * {@link rememberedFrom}, and then remembered only if it comes to that.
-	 */
+	/** Whether a store of this many bytes is to be remembered by a digest of its bytes. */
 	digests: (size: number) => boolean;
 	/** Given the digest, whether what is wanted of the text was found without it: then it is not decoded. */
 	recall?: ((digest: string) => boolean) | undefined;
@@ -212,9 +214,10 @@ type ReaderSteps = {
 
 /**
  * lowdb's adapter for a store a command only reads: its text, read as {@link readStoreText} reads
- * it, through `parse`. A store remembered by its digest is hashed as it is read; with `recall` too,
- * its bytes are kept until the digest has been looked up, and decoded (each piece let go as it is)
- * only if nothing was found.
+ * it, through `parse`. A file of a size to be remembered by its digest is hashed as it is read;
+ * with `recall` too, its bytes are kept until the digest has been looked up, and decoded (each piece
+ * let go as it is) only if nothing was found. A store whose size is known only once it is read (a
+ * pipe) is kept whole until then, and hashed only if it came to a size to be remembered.
  */
 class StoreReader implements Adapter<unknown> {
 	constructor(
@@ -227,18 +230,23 @@ class StoreReader implements Adapter<unknown> {
 		if (descriptor === null) return null;
 		try {
 			const stat = fs.fstatSync(descriptor);
-			const hash = this.steps.digests(stat.isFile() ? stat.size : rememberedFrom) ? startDigest() : undefined;
-			const recall = hash && this.steps.recall;
+			const sized = stat.isFile();
+			let hash = sized && this.steps.digests(stat.size) ? startDigest() : undefined;
+			const keep = !sized || (hash !== undefined && this.steps.recall !== undefined);
 			const kept: Buffer[] = [];
 			const decoded = textOfPieces();
 			const take = (piece: Buffer) => {
 				hash?.update(piece);
-				if (recall) kept.push(piece);
+				if (keep) kept.push(piece);
 				else decoded.take(piece);
 			};
-			const total = readPieces(descriptor, stat.size, constants.MAX_STRING_LENGTH, take, Boolean(recall));
+			const total = readPieces(descriptor, stat.size, constants.MAX_STRING_LENGTH, take, keep);
+			if (!sized && this.steps.digests(total)) {
+				hash = startDigest();
+				for (const piece of kept) hash.update(piece);
+			}
 			const digest = hash && total >= rememberedFrom ? hash.digest('hex') : undefined;
-			if (recall && digest !== undefined && recall(digest)) return {};
+			if (digest !== undefined && this.steps.recall?.(digest)) return {};
 			for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);
 			return this.steps.parse(decoded.text(), digest);
 		} finally {

@@ -1,5 +1,6 @@
-import {spawnSync} from 'node:child_process';
-import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {StringDecoder} from 'node:string_decoder';
 import path from 'node:path';
 import {beforeAll, describe, expect, it, vi} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
@@ -8,10 +9,10 @@ import {runCli as runCommand} from '../../source/commands.js';
 import {rememberedFrom, storeTextOf} from '../../source/data/check-cache.js';
 import {exactJson} from '../../source/data/remembered-check.js';
 import {rememberReport} from '../../source/data/remembered-report.js';
-import {loadStore, loadStoreOrRecall} from '../../source/data/store.js';
+import {loadStore, loadStoreOrRecall, readPieces} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
-import {checksIn, cli, digest, freshCache, reportsIn, runCli, runWith, sealed, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
+import {bundledStore, checksIn, cli, digest, freshCache, reportsIn, runCli, runWith, sealed, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
 
 let file: string;
 let text: string;
@@ -233,19 +234,24 @@ describe('remembered reports, in runCli', () => {
 		return {exitCode, stdout};
 	};
 
-	it('answer a request asked again without parsing the store, whole-store check included', async () => {
+	it('answer a request asked again without decoding or parsing the store, whole-store check included', async () => {
 		const dir = freshCache();
 		const parsedStore = (parse: {mock: {calls: unknown[][]}}) => parse.mock.calls.some(([parsed]) => parsed === text);
 		for (const args of [['quarters', '--json'], ['diff', 'latest-4', 'latest'], ['check', '--json'], ['explore', 'centers', '--csv']]) {
 			const parse = vi.spyOn(JSON, 'parse');
+			const decode = vi.spyOn(StringDecoder.prototype, 'write');
 			try {
 				const first = await run(args, dir);
 				expect(parsedStore(parse)).toBe(true);
+				expect(decode).toHaveBeenCalled();
 				parse.mockClear();
+				decode.mockClear();
 				expect(await run(args, dir)).toEqual(first);
 				expect(parsedStore(parse)).toBe(false);
+				expect(decode).not.toHaveBeenCalled();
 			} finally {
 				parse.mockRestore();
+				decode.mockRestore();
 			}
 		}
 	});
@@ -280,14 +286,50 @@ describe('the digest a store is remembered by', () => {
 		}
 	});
 
-	it('is taken of a store read from a pipe, whose size is known only once it is read', () => {
+	/** Runs the built command line reading `store` from a shell's pipe (a child's stdin that Node makes is a socket, which /dev/stdin cannot open). */
+	const throughPipe = (store: string, dir: string) => {
+		const command = `cat ${shellQuote(store)} | ${[process.execPath, cli, 'quarters', '--json', '--db', '/dev/stdin'].map(word => shellQuote(word)).join(' ')}`;
+		const env = {...process.env, QUARTERDECK_CACHE_DIR: dir, QUARTERDECK_NO_CACHE: '', QUARTERDECK_DB: '', NO_COLOR: '', FORCE_COLOR: ''};
+		const piped = spawnSync('sh', ['-c', command], {encoding: 'utf8', env});
+		return [piped.status, piped.stderr, piped.stdout];
+	};
+
+	it('is taken of a store read from a pipe, whose size is known only once it is read, and finds its report', () => {
 		const dir = freshCache();
-		// Through a shell's pipe: a child's stdin that Node makes is a socket, which /dev/stdin cannot open.
-		const command = `cat ${shellQuote(file)} | ${[process.execPath, cli, 'quarters', '--json', '--db', '/dev/stdin'].map(word => shellQuote(word)).join(' ')}`;
-		const piped = spawnSync('sh', ['-c', command], {encoding: 'utf8', env: {...process.env, QUARTERDECK_CACHE_DIR: dir, QUARTERDECK_NO_CACHE: ''}});
-		expect([piped.status, piped.stderr, piped.stdout]).toEqual(outcome(noCache(['quarters', '--json', '--db', file])));
+		const full = outcome(noCache(['quarters', '--json', '--db', file]));
+		expect(throughPipe(file, dir)).toEqual(full);
 		expect(checksIn(dir)).toEqual([expect.stringContaining(digest(file))]);
-		expect(reportsIn(dir)).toEqual([expect.stringContaining(digest(file))]);
+		const [report] = reportsIn(dir);
+		expect(report).toContain(digest(file));
+		const written = stamp(path.join(dir, report!));
+		expect(throughPipe(file, dir)).toEqual(full);
+		expect(stamp(path.join(dir, report!))).toEqual(written);
+	});
+
+	it('is not taken of a small store read from a pipe, whose cache is then not even looked at', () => {
+		const dir = freshCache();
+		expect(throughPipe(bundledStore, dir)).toEqual(outcome(noCache(['quarters', '--json', '--db', bundledStore])));
+		expect(existsSync(dir)).toBe(false);
+	});
+});
+
+describe('readPieces', () => {
+	it('hands on pieces of 512 KiB, each filled by as many reads as a pipe needs, kept apart when asked', async () => {
+		const fifo = path.join(tempDirectory(), 'fifo');
+		expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+		// 300 writes of 4 KiB: a pipe gives back far less than 512 KiB a read.
+		const writer = spawn('sh', ['-c', `i=0; while [ $i -lt 300 ]; do head -c 4096 /dev/zero | tr '\\0' x; i=$((i+1)); done > ${shellQuote(fifo)}`]);
+		const descriptor = openSync(fifo, 'r');
+		const pieces: Buffer[] = [];
+		try {
+			expect(readPieces(descriptor, 0, 1 << 30, piece => pieces.push(piece), true)).toBe(300 * 4096);
+		} finally {
+			closeSync(descriptor);
+			await new Promise(resolve => writer.on('exit', resolve));
+		}
+		expect(pieces.map(piece => piece.length)).toEqual([512 * 1024, 512 * 1024, 300 * 4096 - 1024 * 1024]);
+		expect(new Set(pieces.map(piece => piece.buffer)).size).toBe(3);
+		expect(Buffer.concat(pieces).toString()).toBe('x'.repeat(300 * 4096));
 	});
 });
 
