@@ -3,7 +3,7 @@ import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
-import {noteStoreText, rememberedFrom, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
+import {noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
@@ -245,7 +245,7 @@ class StoreReader implements Adapter<unknown> {
 				hash = startDigest();
 				for (const piece of kept) hash.update(piece);
 			}
-			const digest = hash && total >= rememberedFrom ? hash.digest('hex') : undefined;
+			const digest = hash?.digest('hex');
 			if (digest !== undefined && this.steps.recall?.(digest)) return {};
 			for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);
 			return this.steps.parse(decoded.text(), digest);
