@@ -106,7 +106,8 @@ export async function loadStoreOrRecall<T>(
 	let recalled: T | undefined;
 	const reader = new StoreReader(file, {
 		digests: size => remembersStore(size, cache),
-		recall: recall && cache && (found => (recalled = recall({cache, digest: found})) !== undefined),
+		// Low keeps what the reader gives only if it is truthy; what was found is taken from here.
+		recall: recall && cache && (found => ((recalled = recall({cache, digest: found})) === undefined ? undefined : {})),
 		parse: (text, found) => {
 			digest = found;
 			const data: unknown = JSON.parse(text);
@@ -192,33 +193,58 @@ function textOfPieces(): {take: (piece: Buffer) => void; text: () => string} {
  * at a time, and refuses a file of more than `largest` bytes (a device that never ends, too).
  */
 export function readStoreText(file: string, largest = constants.MAX_STRING_LENGTH): string | null {
+	return readStoreFile(file, {digests: () => false, parse: text => text, largest});
+}
+
+type ReaderSteps<T = unknown> = {
+	/** Whether a store of this many bytes is to be remembered by a digest of its bytes. */
+	digests: (size: number) => boolean;
+	/** Given the digest, what stands for the text when what is wanted of it was found without it: then it is not decoded. */
+	recall?: ((digest: string) => T | undefined) | undefined;
+	/** The text, and the digest of its bytes when one was taken. */
+	parse: (text: string, digest: string | undefined) => T;
+	/** The most bytes a store may have (the longest string Node can hold, unless less is given). */
+	largest?: number;
+};
+
+/**
+ * Reads the store at `file` through `steps` ({@link ReaderSteps}): null where there is no file. A
+ * file of a size to be remembered by its digest is hashed as it is read; with `recall` too, its
+ * bytes are kept until the digest has been looked up, and decoded (each piece let go as it is)
+ * only if nothing was found. A store whose size is known only once it is read (a pipe) is kept
+ * whole until then, and hashed only if it came to a size to be remembered.
+ */
+function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 	const descriptor = openStore(file);
 	if (descriptor === null) return null;
 	try {
+		const stat = fs.fstatSync(descriptor);
+		const sized = stat.isFile();
+		let hash = sized && steps.digests(stat.size) ? startDigest() : undefined;
+		const keep = !sized || (hash !== undefined && steps.recall !== undefined);
+		const kept: Buffer[] = [];
 		const decoded = textOfPieces();
-		readPieces(descriptor, fs.fstatSync(descriptor).size, largest, decoded.take);
-		return decoded.text();
+		const take = (piece: Buffer) => {
+			hash?.update(piece);
+			if (keep) kept.push(piece);
+			else decoded.take(piece);
+		};
+		const total = readPieces(descriptor, stat.size, steps.largest ?? constants.MAX_STRING_LENGTH, take, keep);
+		if (!sized && steps.digests(total)) {
+			hash = startDigest();
+			for (const piece of kept) hash.update(piece);
+		}
+		const digest = hash?.digest('hex');
+		const recalled = digest === undefined ? undefined : steps.recall?.(digest);
+		if (recalled !== undefined) return recalled;
+		for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);
+		return steps.parse(decoded.text(), digest);
 	} finally {
 		fs.closeSync(descriptor);
 	}
 }
 
-type ReaderSteps = {
-	/** Whether a store of this many bytes is to be remembered by a digest of its bytes. */
-	digests: (size: number) => boolean;
-	/** Given the digest, whether what is wanted of the text was found without it: then it is not decoded. */
-	recall?: ((digest: string) => boolean) | undefined;
-	/** The text, and the digest of its bytes when one was taken. */
-	parse: (text: string, digest: string | undefined) => unknown;
-};
-
-/**
- * lowdb's adapter for a store a command only reads: its text, read as {@link readStoreText} reads
- * it, through `parse`. A file of a size to be remembered by its digest is hashed as it is read;
- * with `recall` too, its bytes are kept until the digest has been looked up, and decoded (each piece
- * let go as it is) only if nothing was found. A store whose size is known only once it is read (a
- * pipe) is kept whole until then, and hashed only if it came to a size to be remembered.
- */
+/** lowdb's adapter for a store a command only reads: {@link readStoreFile}. */
 class StoreReader implements Adapter<unknown> {
 	constructor(
 		private readonly file: string,
@@ -226,32 +252,7 @@ class StoreReader implements Adapter<unknown> {
 	) {}
 
 	async read(): Promise<unknown> {
-		const descriptor = openStore(this.file);
-		if (descriptor === null) return null;
-		try {
-			const stat = fs.fstatSync(descriptor);
-			const sized = stat.isFile();
-			let hash = sized && this.steps.digests(stat.size) ? startDigest() : undefined;
-			const keep = !sized || (hash !== undefined && this.steps.recall !== undefined);
-			const kept: Buffer[] = [];
-			const decoded = textOfPieces();
-			const take = (piece: Buffer) => {
-				hash?.update(piece);
-				if (keep) kept.push(piece);
-				else decoded.take(piece);
-			};
-			const total = readPieces(descriptor, stat.size, constants.MAX_STRING_LENGTH, take, keep);
-			if (!sized && this.steps.digests(total)) {
-				hash = startDigest();
-				for (const piece of kept) hash.update(piece);
-			}
-			const digest = hash?.digest('hex');
-			if (digest !== undefined && this.steps.recall?.(digest)) return {};
-			for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);
-			return this.steps.parse(decoded.text(), digest);
-		} finally {
-			fs.closeSync(descriptor);
-		}
+		return readStoreFile(this.file, this.steps);
 	}
 
 	write(): Promise<void> {
