@@ -85,6 +85,37 @@ export function sealed(name: string, body: string): string {
 	return `${createHash('sha256').update(digest).update('\n').update(body).digest('hex')}\n${body}`;
 }
 
+/** A small store's cache entry in its parts: its header line, its copy of the store's bytes, its body. */
+export type SmallEntry = {header: {kind: string; text: number; body: number; key: string}; bytes: Buffer; body: Buffer};
+
+export function smallEntryParts(entry: Buffer): SmallEntry {
+	const newline = entry.indexOf(10);
+	const header = JSON.parse(entry.toString('utf8', 0, newline)) as SmallEntry['header'];
+	const start = newline + 1 + header.text;
+	return {header, bytes: entry.subarray(newline + 1, start), body: entry.subarray(start)};
+}
+
+/** Two 32-bit FNV-1a hashes of `data`, forward and backward, in hex: the key of a small entry's body. */
+function bodyKey(data: Uint8Array): string {
+	let forward = 0x81_1c_9d_c5;
+	let backward = 0x81_1c_9d_c5;
+	for (let index = 0; index < data.length; index++) {
+		forward = Math.imul(forward ^ data[index]!, 0x01_00_01_93);
+		backward = Math.imul(backward ^ data[data.length - 1 - index]!, 0x01_00_01_93);
+	}
+	return [forward, backward].map(hash => (hash >>> 0).toString(16).padStart(8, '0')).join('');
+}
+
+/**
+ * The bytes of a small store's entry holding `parts`, with the lengths and key its header gives
+ * made to fit them, as quarterdeck writes it: a test that changes what an entry holds is left with
+ * only the change to make the entry unfit.
+ */
+export function smallEntry({header, bytes, body}: SmallEntry): Buffer {
+	const fitted = {...header, text: bytes.length, body: body.length, key: bodyKey(body)};
+	return Buffer.concat([Buffer.from(`${JSON.stringify(fitted)}\n`), bytes, body]);
+}
+
 /**
  * Writes `count` cache entries holding `content` beside the entry named `like`, named as it is but
  * for their last 64 hex digits, each written a second after the one before and long before now;

@@ -16,7 +16,8 @@ import {replaceFile} from '../replace-file.js';
  * that passed is remembered; a store whose text changed by one byte is checked again.
  *
  * An entry is written `<SHA-256 of the store's digest and the body>\n<body>`, so a damaged body is
- * not used; and only from a directory of the user's own that no one else can write to.
+ * not used; and only from a directory of the user's own that no one else can write to. A small
+ * store's entry is written `<header>\n<the store's bytes><body>` (see {@link SmallHeader}).
  */
 type Remembered = {
 	/** [path to an object, field, default] */
@@ -31,7 +32,9 @@ export type CheckCache = {dir: string; build: string};
 /**
  * Below this many bytes of JSON a store is checked every time: the bundled store's checks
  * (8–13 ms in the bench) cost little more than remembering them would, loading node:crypto
- * (4–6 ms) and reading an entry.
+ * (4–6 ms) and reading an entry. A command's report on such a store is kept all the same, with a
+ * copy of the store's bytes rather than their digest (see {@link keepsSmallStore}): reading the
+ * entry back and comparing the bytes costs less than the checks and the report together.
  */
 export const rememberedFrom = 1 << 20;
 
@@ -69,21 +72,28 @@ export function checkCacheFor(env: Readonly<Record<string, string | undefined>>)
 /**
  * Whether a store of `size` bytes is remembered in `cache`, by the SHA-256 of its bytes: not
  * without a cache, for a store too small for that to pay, or when the cache's directory cannot be
- * used. The directory is looked at here only: the reader takes a digest only after this (see
- * store.ts), and every entry read or written goes by a digest (through {@link noteStoreText} for
- * the entries kept beside), so none is read or written in a directory that failed this.
+ * used. The directory is looked at here (or in {@link keepsSmallStore}) only: the reader takes a
+ * digest or keeps the bytes only after this (see store.ts), and every entry read or written goes
+ * by one or the other (through {@link noteStoreText} for the entries kept beside), so none is read
+ * or written in a directory that failed this.
  */
 export function remembersStore(size: number, cache: CheckCache | undefined): cache is CheckCache {
 	return cache !== undefined && size >= rememberedFrom && isPrivateDirectory(cache.dir);
+}
+
+/**
+ * Whether what is worked out from a store of `size` bytes, too small to be hashed for (see
+ * {@link rememberedFrom}), is kept in `cache` with a copy of its bytes, to be found by them: for a
+ * command's report, which costs more to work out than to read back.
+ */
+export function keepsSmallStore(size: number, cache: CheckCache | undefined): cache is CheckCache {
+	return cache !== undefined && size < rememberedFrom && isPrivateDirectory(cache.dir);
 }
 
 /** A SHA-256 to put a store's bytes through as they are read; its hex digest is what the store is remembered by. */
 export const startDigest = () => crypto().createHash('sha256');
 
 const crypto = () => process.getBuiltinModule('node:crypto');
-
-/** The SHA-256 of a short text, in hex. (node:crypto is loaded only when a text is hashed: not for a small store.) */
-export const hashOf = (text: string) => crypto().createHash('sha256').update(text).digest('hex');
 
 /** What an entry's first line must be: the SHA-256 of the store's digest and the entry's body. */
 const sealOf = (digest: string, body: string) => crypto().createHash('sha256').update(digest).update('\n').update(body).digest('hex');
@@ -103,10 +113,55 @@ function isPrivateDirectory(dir: string): boolean {
 	}
 }
 
-/** The file of the entry for `digest`; of the entry kept beside it under `kind` (see {@link rememberBeside}). */
-function entryFile(cache: CheckCache, digest: string, kind?: string, family: Family = 'checked'): string {
-	return path.join(cache.dir, `${family}-${cache.build}-${digest}${kind ? `-${kind}` : ''}.json`);
+/** The file of the entry for `digest`: the checks remembered for the text whose bytes have that SHA-256. */
+function entryFile(cache: CheckCache, digest: string): string {
+	return path.join(cache.dir, `checked-${cache.build}-${digest}.json`);
 }
+
+/**
+ * A short key for `data`, for an entry's name only (an entry says in full what it is for, and is
+ * compared whole): two 32-bit FNV-1a hashes, the second of the data read backwards.
+ */
+function keyOf(data: string | Uint8Array): string {
+	const at = typeof data === 'string' ? (index: number) => data.charCodeAt(index) : (index: number) => data[index]!;
+	let forward = 0x81_1c_9d_c5;
+	let backward = 0x81_1c_9d_c5;
+	for (let index = 0, last = data.length - 1; index < data.length; index++) {
+		forward = Math.imul(forward ^ at(index), 0x01_00_01_93);
+		backward = Math.imul(backward ^ at(last - index), 0x01_00_01_93);
+	}
+	return `${(forward >>> 0).toString(16).padStart(8, '0')}${(backward >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** How many of a small store's bytes its entries' names are made from: spread evenly over the store. */
+const sampled = 512;
+
+/**
+ * What names the text in the file of an entry kept beside it: a large store's digest; a small
+ * store's size and a key of some of its bytes, which may name other texts too (each entry holds
+ * the bytes it is for).
+ */
+function textName(text: StoreText): string {
+	if (text.digest !== undefined) return text.digest;
+	const {bytes} = text;
+	const step = Math.max(1, Math.floor(bytes.length / sampled));
+	const sample = new Uint8Array(Math.min(sampled, bytes.length));
+	for (let index = 0; index < sample.length; index++) sample[index] = bytes[index * step]!;
+	return `s${bytes.length}-${keyOf(sample)}`;
+}
+
+/**
+ * What names `kind` in the file of an entry kept beside `text`: a word as it is; anything else by
+ * its SHA-256 for a large store (whose entry is sealed for that name), by a short key for a small
+ * one (whose entry holds the kind in full).
+ */
+function kindName(text: StoreText, kind: string): string {
+	if (/^[a-z]+$/.test(kind)) return kind;
+	return text.digest === undefined ? keyOf(kind) : crypto().createHash('sha256').update(kind).digest('hex');
+}
+
+/** The file of what is kept beside `text` under `kind` (see {@link rememberBeside}), in `family`. */
+const besideFile = (text: StoreText, kind: string, family: Family) => path.join(text.cache.dir, `${family}-${text.cache.build}-${textName(text)}-${kindName(text, kind)}.json`);
 
 /** Where each object of `targets` is in `root`, as a path of keys and indexes. */
 function pathsTo(root: unknown, targets: ReadonlySet<object>): Map<object, Array<string | number>> {
@@ -145,7 +200,7 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 		const {value} = loaded.figures[index]!;
 		if (loaded.figures[index] !== figures[index]) remembered.derived.push([index, Object.is(value, -0) ? '-0' : value]);
 	}
-	writeEntry(cache, entryFile(cache, digest), digest, JSON.stringify(remembered));
+	writeEntry(cache, entryFile(cache, digest), digest, JSON.stringify(remembered), 'checked');
 }
 
 /** Keeps the newest entries of `family` in the directory ({@link families}), and removes stale temporary files. */
@@ -170,31 +225,69 @@ function prune(dir: string, family: Family): void {
 	}
 }
 
-/**
- * The body of the entry in `file`, sealed for `digest`: a regular file of this user's, read without
- * following a link or waiting on a pipe; undefined when there is none or its seal does not fit.
- */
-function readEntry(file: string, digest: string): string | undefined {
-	let text: string;
+/** The bytes of `file`: a regular file of this user's, read without following a link or waiting on a pipe; undefined when there is none. */
+function readOwnFile(file: string): Buffer | undefined {
 	let fd: number | undefined;
 	try {
 		fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
 		const stat = fs.fstatSync(fd);
 		const owner = process.getuid?.();
 		if (!stat.isFile() || (owner !== undefined && stat.uid !== owner) || stat.size > largestEntry) return undefined;
-		text = fs.readFileSync(fd, 'utf8');
+		return fs.readFileSync(fd);
 	} catch {
 		return undefined;
 	} finally {
 		if (fd !== undefined) fs.closeSync(fd);
 	}
+}
+
+/** The body of the entry in `file`, sealed for `digest`; undefined when there is none or its seal does not fit. */
+function readEntry(file: string, digest: string): string | undefined {
+	const text = readOwnFile(file)?.toString('utf8');
+	if (text === undefined) return undefined;
 	const newline = text.indexOf('\n');
 	const body = text.slice(newline + 1);
 	return newline >= 0 && text.slice(0, newline) === sealOf(digest, body) ? body : undefined;
 }
 
+/**
+ * What a small store's entry holds before its body: what it is kept under, the lengths in bytes of
+ * the store's copy and of the body after it, and a key of the body, so a damaged one is not used.
+ */
+type SmallHeader = {kind: string; text: number; body: number; key: string};
+
+/** Writes a small store's entry (a copy of its bytes, then `body`) whole or not at all, and prunes the family. */
+function writeSmallEntry(text: StoreText & {bytes: Buffer}, kind: string, body: string, family: Family): void {
+	const bodyBytes = Buffer.from(body);
+	const header: SmallHeader = {kind, text: text.bytes.length, body: bodyBytes.length, key: keyOf(bodyBytes)};
+	try {
+		replaceFile(besideFile(text, kind, family), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), text.bytes, bodyBytes]), 0o600);
+		prune(text.cache.dir, family);
+	} catch {
+		// As writeEntry.
+	}
+}
+
+/** The body of a small store's entry for `kind`, if it holds that very store's bytes and its body is whole. */
+function readSmallEntry(text: StoreText & {bytes: Buffer}, kind: string, family: Family): string | undefined {
+	const entry = readOwnFile(besideFile(text, kind, family));
+	const newline = entry?.indexOf(10) ?? -1;
+	if (!entry || newline < 0) return undefined;
+	let header: Partial<SmallHeader>;
+	try {
+		header = JSON.parse(entry.toString('utf8', 0, newline)) as Partial<SmallHeader>;
+	} catch {
+		return undefined;
+	}
+	const start = newline + 1 + text.bytes.length;
+	if (header.kind !== kind || header.text !== text.bytes.length || header.body !== entry.length - start) return undefined;
+	if (!entry.subarray(newline + 1, start).equals(text.bytes)) return undefined;
+	const body = entry.subarray(start);
+	return header.key === keyOf(body) ? body.toString('utf8') : undefined;
+}
+
 /** Writes an entry of `family` whole or not at all ({@link replaceFile}), sealed for `digest`, and prunes the family. */
-function writeEntry(cache: CheckCache, file: string, digest: string, body: string, family: Family = 'checked'): void {
+function writeEntry(cache: CheckCache, file: string, digest: string, body: string, family: Family): void {
 	try {
 		replaceFile(file, `${sealOf(digest, body)}\n${body}`, 0o600);
 		prune(cache.dir, family);
@@ -266,8 +359,11 @@ export function recallChecks(cache: CheckCache, digest: string, data: unknown): 
 	return {...store, figures: resolved};
 }
 
-/** The text a store was read from: its digest, and the cache its entries are kept in. */
-export type StoreText = {cache: CheckCache; digest: string};
+/**
+ * The text a store was read from, and the cache its entries are kept in: for a large store, the
+ * SHA-256 of its bytes; for a small one, its bytes (see {@link keepsSmallStore}).
+ */
+export type StoreText = {cache: CheckCache} & ({digest: string; bytes?: undefined} | {bytes: Buffer; digest?: undefined});
 
 /**
  * The text each store read through a cache came from, by the store {@link loadStore} gave. One map
@@ -276,27 +372,30 @@ export type StoreText = {cache: CheckCache; digest: string};
  */
 const storeTexts: WeakMap<object, StoreText> = ((globalThis as Record<symbol, unknown>)[Symbol.for('quarterdeck.store-texts')] ??= new WeakMap<object, StoreText>()) as WeakMap<object, StoreText>;
 
-/** Notes that `store` passed its checks (or took them from `cache`) as read from the text with `digest`. */
-export function noteStoreText(store: object, cache: CheckCache, digest: string): void {
-	storeTexts.set(store, {cache, digest});
+/** Notes that `store` was read from `text` (and, for a large store, passed its checks or took them from the cache). */
+export function noteStoreText(store: object, text: StoreText): void {
+	storeTexts.set(store, text);
 }
 
-/** The text `store` was read from through a cache; none for a store read without one, or too small to be remembered. */
+/** The text `store` was read from through a cache; none for a store read without one. */
 export function storeTextOf(store: object): StoreText | undefined {
 	return storeTexts.get(store);
 }
 
 /**
  * Keeps `body` beside the remembered checks of `text`, under `kind`: for something else this build
- * works out from that text alone (`check`'s findings; a command's report, in `family` report).
+ * works out from that text alone (`check`'s findings; a command's report, in `family` report). A
+ * small store's entry holds a copy of its bytes, and is used only for those very bytes.
  */
 export function rememberBeside(text: StoreText, kind: string, body: string, family: Family = 'checked'): void {
 	// One too large to be read back is not written.
-	if (body.length * 3 > largestEntry) return;
-	writeEntry(text.cache, entryFile(text.cache, text.digest, kind, family), `${kind} ${text.digest}`, body, family);
+	if (body.length * 3 + (text.bytes?.length ?? 0) > largestEntry) return;
+	if (text.digest === undefined) writeSmallEntry(text, kind, body, family);
+	else writeEntry(text.cache, besideFile(text, kind, family), `${kindName(text, kind)} ${text.digest}`, body, family);
 }
 
 /** What {@link rememberBeside} kept for `text` under `kind`; undefined if nothing fits. */
 export function recallBeside(text: StoreText, kind: string, family: Family = 'checked'): string | undefined {
-	return readEntry(entryFile(text.cache, text.digest, kind, family), `${kind} ${text.digest}`);
+	if (text.digest === undefined) return readSmallEntry(text, kind, family);
+	return readEntry(besideFile(text, kind, family), `${kindName(text, kind)} ${text.digest}`);
 }

@@ -47,8 +47,8 @@ function isWholeReport(value: unknown): value is CheckReport {
 
 /**
  * What `check` found in the whole store, as found before in the same text under the same build; undefined
- * when nothing is remembered (a small store, a text not read through a cache, the first check of a
- * text) or what is does not fit.
+ * when nothing is remembered (a text not read through a cache, a small store read by the explorer,
+ * the first check of a text) or what is kept does not fit.
  */
 export function rememberedCheck(dataset: Dataset): CheckReport | undefined {
 	const text = storeTextOf(dataset.store);

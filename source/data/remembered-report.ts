@@ -1,17 +1,17 @@
 import {OUTPUT_FORMAT, type Report, type ReportRequest} from '../model/reports.js';
-import {hashOf, recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
+import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
 import {exactJson, recallFindings} from './remembered-check.js';
 
 /**
- * A command's report, remembered beside a large store's checks (see check-cache.ts) by the text
- * and the request: the same command on the same text under the same build gives the same report,
+ * A command's report, remembered by the text and the request (see check-cache.ts: beside a large
+ * store's checks, or with a copy of a small store file's bytes): the same command on the same text under the same build gives the same report,
  * so it is read back instead of parsing the store again. A report is kept as JSON and written out
  * as any other, so a terminal's copy is made safe when it is drawn. The whole store's check is
  * check's own findings (remembered-check.ts), which the explorer reads too.
  */
 
-/** Under what name a request's report is kept: the SHA-256 of the request as JSON. */
-const kindOf = (request: ReportRequest) => hashOf(JSON.stringify(request));
+/** Under what a request's report is kept: the request as JSON. */
+const kindOf = (request: ReportRequest) => JSON.stringify(request);
 
 const isWholeCheck = (request: ReportRequest) => request.command === 'check' && request.quarter === null;
 
@@ -32,7 +32,7 @@ export function recallReport(text: StoreText, request: ReportRequest): Report | 
 
 /**
  * Keeps `report`, worked out for `request` from `store`, for the next command that asks for it of
- * the same text; nothing for a store read without a cache or too small to be remembered, nor for a
+ * the same text; nothing for a store read without a cache or from a small store's pipe, nor for a
  * report JSON would not give back as it is.
  */
 export function rememberReport(store: object, request: ReportRequest, report: Report): void {

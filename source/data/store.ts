@@ -3,7 +3,7 @@ import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
-import {noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
+import {keepsSmallStore, noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
@@ -93,25 +93,26 @@ export async function loadStore(file: string, options: LoadOptions = {}): Promis
 }
 
 /**
- * {@link loadStore}, unless `recall` finds what is wanted kept for the store's text (a large store
- * read through a cache: see check-cache.ts); then that, and the text is neither decoded, parsed
- * nor checked.
+ * {@link loadStore}, unless `recall` finds what is wanted kept for the store's text (see
+ * check-cache.ts: a large store by the SHA-256 of its bytes, a small store file by its bytes); then
+ * that, and the text is neither decoded, parsed nor checked.
  */
 export async function loadStoreOrRecall<T>(
 	file: string,
 	{forTerminal = false, cache, recall}: LoadOptions & {recall?: ((text: StoreText) => T | undefined) | undefined},
 ): Promise<{store: LoadedStore; recalled?: never} | {recalled: T; store?: never}> {
 	let plain = false;
-	let digest: string | undefined;
+	let text: StoreText | undefined;
 	let recalled: T | undefined;
 	const reader = new StoreReader(file, {
 		digests: size => remembersStore(size, cache),
+		keepsBytes: recall && (size => keepsSmallStore(size, cache)),
 		// Low keeps what the reader gives only if it is truthy; what was found is taken from here.
-		recall: recall && cache && (found => ((recalled = recall({cache, digest: found})) === undefined ? undefined : {})),
-		parse: (text, found) => {
-			digest = found;
-			const data: unknown = JSON.parse(text);
-			plain = forTerminal && jsonTextIsPlain(text);
+		recall: recall && cache && (found => ((recalled = recall({cache, ...found})) === undefined ? undefined : {})),
+		parse: (json, found) => {
+			text = cache && found && {cache, ...found};
+			const data: unknown = JSON.parse(json);
+			plain = forTerminal && jsonTextIsPlain(json);
 			return data;
 		},
 	});
@@ -123,8 +124,8 @@ export async function loadStoreOrRecall<T>(
 	}
 	if (recalled !== undefined) return {recalled};
 	if (db.data === null) throw new DataError(`${file}: ${noSuchStore}`);
-	const store = await checkOrRecall(db.data, digest, file, cache);
-	if (cache && digest !== undefined) noteStoreText(store, cache, digest);
+	const store = await checkOrRecall(db.data, text?.digest, file, cache);
+	if (text) noteStoreText(store, text);
 	return {store: plain ? markSafe(store) : store};
 }
 
@@ -196,23 +197,29 @@ export function readStoreText(file: string, largest = constants.MAX_STRING_LENGT
 	return readStoreFile(file, {digests: () => false, parse: text => text, largest});
 }
 
+/** What a store's text is known by once read: the SHA-256 of a large store's bytes, or a small store file's bytes. */
+type TextFound = {digest: string; bytes?: undefined} | {bytes: Buffer; digest?: undefined};
+
 type ReaderSteps<T = unknown> = {
 	/** Whether a store of this many bytes is to be remembered by a digest of its bytes. */
 	digests: (size: number) => boolean;
-	/** Given the digest, what stands for the text when what is wanted of it was found without it: then it is not decoded. */
-	recall?: ((digest: string) => T | undefined) | undefined;
-	/** The text, and the digest of its bytes when one was taken. */
-	parse: (text: string, digest: string | undefined) => T;
+	/** Whether a store file of this many bytes, not to be digested, is to be known by its bytes (none for a pipe). */
+	keepsBytes?: ((size: number) => boolean) | undefined;
+	/** Given what the text is known by, what stands for the text when what is wanted of it was found without it: then it is not decoded. */
+	recall?: ((found: TextFound) => T | undefined) | undefined;
+	/** The text, and what it is known by when that was taken. */
+	parse: (text: string, found: TextFound | undefined) => T;
 	/** The most bytes a store may have (the longest string Node can hold, unless less is given). */
 	largest?: number;
 };
 
 /**
  * Reads the store at `file` through `steps` ({@link ReaderSteps}): null where there is no file. A
- * file of a size to be remembered by its digest is hashed as it is read; with `recall` too, its
- * bytes are kept until the digest has been looked up, and decoded (each piece let go as it is)
- * only if nothing was found. A store whose size is known only once it is read (a pipe) is kept
- * whole until then, and hashed only if it came to a size to be remembered.
+ * file of a size to be remembered by its digest is hashed as it is read; a smaller one may be kept
+ * as read, to be known by its bytes. With `recall` too, the bytes are kept until what the text is
+ * known by has been looked up, and decoded (each piece let go as it is) only if nothing was found.
+ * A store whose size is known only once it is read (a pipe) is kept whole until then, and hashed
+ * only if it came to a size to be remembered.
  */
 function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 	const descriptor = openStore(file);
@@ -221,7 +228,8 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 		const stat = fs.fstatSync(descriptor);
 		const sized = stat.isFile();
 		let hash = sized && steps.digests(stat.size) ? startDigest() : undefined;
-		const keep = !sized || (hash !== undefined && steps.recall !== undefined);
+		const byBytes = sized && hash === undefined && steps.keepsBytes?.(stat.size) === true;
+		const keep = !sized || byBytes || (hash !== undefined && steps.recall !== undefined);
 		const kept: Buffer[] = [];
 		const decoded = textOfPieces();
 		const take = (piece: Buffer) => {
@@ -234,11 +242,11 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 			hash = startDigest();
 			for (const piece of kept) hash.update(piece);
 		}
-		const digest = hash?.digest('hex');
-		const recalled = digest === undefined ? undefined : steps.recall?.(digest);
+		const found: TextFound | undefined = hash ? {digest: hash.digest('hex')} : byBytes ? {bytes: kept.length === 1 ? kept[0]! : Buffer.concat(kept)} : undefined;
+		const recalled = found === undefined ? undefined : steps.recall?.(found);
 		if (recalled !== undefined) return recalled;
 		for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);
-		return steps.parse(decoded.text(), digest);
+		return steps.parse(decoded.text(), found);
 	} finally {
 		fs.closeSync(descriptor);
 	}

@@ -12,7 +12,7 @@ import {rememberReport} from '../../source/data/remembered-report.js';
 import {loadStore, loadStoreOrRecall, readPieces} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
-import {bundledStore, checksIn, cli, digest, freshCache, reportsIn, runCli, runWith, sealed, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
+import {bundledStore, checksIn, cli, copyStore, digest, freshCache, reportsIn, runCli, runRecordingBuiltins, runWith, sealed, smallEntry, smallEntryParts, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run, type SmallEntry} from '../helpers.js';
 
 let file: string;
 let text: string;
@@ -222,11 +222,108 @@ describe('remembered reports, kept to a size', () => {
 	});
 });
 
+describe('remembered reports of a small store, kept with a copy of its bytes', () => {
+	/** Requests the shipped store answers, the whole store's check among them (kept with the checks). */
+	const small = [['quarters'], ['segments', '-q', 'latest-1'], ['diff', 'latest-4', 'latest'], ['check', '--quarter', 'latest'], ['explore', 'centers', '-q', 'latest-2'], ['check']];
+	const entriesOf = (dir: string) => [...reportsIn(dir), ...checksIn(dir)];
+	const added = (dir: string, run: () => Run): {run: Run; entry: string} => {
+		const before = new Set(entriesOf(dir));
+		const result = run();
+		const names = entriesOf(dir).filter(name => !before.has(name));
+		expect(names).toHaveLength(1);
+		return {run: result, entry: path.join(dir, names[0]!)};
+	};
+
+	it('give a command run again on the same bytes the output a full read gives, hashing nothing', () => {
+		const store = copyStore();
+		const bytes = readFileSync(store);
+		expect(bytes.length).toBeLessThan(rememberedFrom);
+		const dir = freshCache();
+		for (const args of small) {
+			const json = [...args, '--json', '--db', store];
+			const full = noCache(json);
+			const {run: first, entry} = added(dir, () => runWith(dir, json));
+			expect(outcome(first)).toEqual(outcome(full));
+			expect(smallEntryParts(readFileSync(entry)).bytes.equals(bytes)).toBe(true);
+			expect(statSync(entry).mode & 0o777).toBe(0o600);
+			const written = stamp(entry);
+			const again = runRecordingBuiltins(json, {env: {QUARTERDECK_CACHE_DIR: dir}});
+			expect(outcome(again)).toEqual(outcome(full));
+			expect(again.builtins).not.toContain('crypto');
+			expect(stamp(entry)).toEqual(written);
+		}
+		// The checks themselves are not kept: only the whole store's findings, beside them.
+		expect(checksIn(dir)).toEqual([expect.stringMatching(/-findings\.json$/)]);
+		expect(reportsIn(dir)).toHaveLength(small.length - 1);
+	});
+
+	it('read the store anew when it changed in place at the same size, a byte its entry\'s name is not made from included', () => {
+		const store = copyStore();
+		const original = readFileSync(store);
+		const dir = freshCache();
+		const args = ['quarters', '--json', '--db', store];
+		const {entry} = added(dir, () => runWith(dir, args));
+		// A letter of the company's name that the name's key leaves out (it is made from every step-th byte).
+		const step = Math.floor(original.length / 512);
+		const name = JSON.parse(original.toString()).company.name as string;
+		const at = original.indexOf(JSON.stringify(name)) + 1;
+		const letter = Array.from(name, (_char, index) => at + index).find(index => index % step !== 0 && /[a-z]/.test(String.fromCharCode(original[index]!)))!;
+		const changed = Buffer.from(original);
+		changed[letter] = original[letter] === 0x78 ? 0x79 : 0x78;
+		writeFileSync(store, changed);
+		const renamed = JSON.parse(changed.toString()).company.name as string;
+		expect(renamed).not.toBe(name);
+		// The same entry's name, so its copy of the store is what tells them apart.
+		const rewritten = runWith(dir, args);
+		expect(outcome(rewritten)).toEqual(outcome(noCache(args)));
+		expect(JSON.parse(rewritten.stdout).company.name).toBe(renamed);
+		expect(reportsIn(dir)).toEqual([path.basename(entry)]);
+		expect(smallEntryParts(readFileSync(entry)).bytes.equals(changed)).toBe(true);
+		writeFileSync(store, original);
+		expect(JSON.parse(runWith(dir, args).stdout).company.name).toBe(name);
+	});
+
+	it('print what the entry holds, without working the report out', () => {
+		const store = copyStore();
+		const dir = freshCache();
+		const args = ['quarters', '--json', '--db', store];
+		const {entry} = added(dir, () => runWith(dir, args));
+		const parts = smallEntryParts(readFileSync(entry));
+		const report = JSON.parse(parts.body.toString());
+		report.company.name = 'As remembered';
+		writeFileSync(entry, smallEntry({...parts, body: Buffer.from(JSON.stringify(report))}));
+		expect(JSON.parse(runWith(dir, args).stdout).company.name).toBe('As remembered');
+	});
+
+	const damages: Array<[string, (parts: SmallEntry) => Buffer]> = [
+		['a copy of the store with one byte changed', parts => smallEntry({...parts, bytes: Buffer.from(parts.bytes.toString().replace('Corporation', 'Corporatioz'))})],
+		['a copy of the store a byte short', parts => smallEntry({...parts, bytes: parts.bytes.subarray(0, -1)})],
+		['a body changed after it was written', parts => Buffer.concat([smallEntry(parts).subarray(0, -parts.body.length), Buffer.from(parts.body.toString().replace('HemaCare', 'HemaCarf'))])],
+		['a body cut short', parts => smallEntry(parts).subarray(0, -1)],
+		['a header that is not JSON', parts => Buffer.concat([Buffer.from('{"kind":\n'), parts.bytes, parts.body])],
+		['another request', parts => smallEntry({...parts, header: {...parts.header, kind: JSON.stringify({command: 'segments', quarter: null})}})],
+		['a body that is not JSON', parts => smallEntry({...parts, body: Buffer.from('{"quarters":')})],
+		['another command\'s report', parts => smallEntry({...parts, body: Buffer.from(JSON.stringify({...JSON.parse(parts.body.toString()), command: 'diff'}))})],
+	];
+	it.each(damages)('work the report out again when its entry holds %s, and write the entry anew', (_name, damage) => {
+		const store = copyStore();
+		const dir = freshCache();
+		const args = ['quarters', '--json', '--db', store];
+		const {run: first, entry} = added(dir, () => runWith(dir, args));
+		const good = readFileSync(entry);
+		const damaged = damage(smallEntryParts(good));
+		expect(damaged.equals(good)).toBe(false);
+		writeFileSync(entry, damaged);
+		expect(outcome(runWith(dir, args))).toEqual(outcome(first));
+		expect(readFileSync(entry).equals(good)).toBe(true);
+	});
+});
+
 describe('remembered reports, in runCli', () => {
 	/** Runs a command in this process with a cache, as the built command line does; its output. */
-	const run = async (args: string[], dir: string) => {
+	const run = async (args: string[], dir: string, db = file) => {
 		let stdout = '';
-		const {exitCode} = (await runCommand([...args, '--db', file], {
+		const {exitCode} = (await runCommand([...args, '--db', db], {
 			stdout: {write: (written: string) => (stdout += written)},
 			stderr: {write: () => {}},
 			stdoutIsTTY: false,
@@ -238,19 +335,20 @@ describe('remembered reports, in runCli', () => {
 		return {exitCode, stdout};
 	};
 
-	it('answer a request asked again without decoding or parsing the store, whole-store check included', async () => {
+	it.each([['a large store', () => file], ['a small store', () => bundledStore]])('answer a request asked again of %s without decoding or parsing it, whole-store check included', async (_name, db) => {
 		const dir = freshCache();
-		const parsedStore = (parse: {mock: {calls: unknown[][]}}) => parse.mock.calls.some(([parsed]) => parsed === text);
+		const storeText = readFileSync(db(), 'utf8');
+		const parsedStore = (parse: {mock: {calls: unknown[][]}}) => parse.mock.calls.some(([parsed]) => parsed === storeText);
 		for (const args of [['quarters', '--json'], ['diff', 'latest-4', 'latest'], ['check', '--json'], ['explore', 'centers', '--csv']]) {
 			const parse = vi.spyOn(JSON, 'parse');
 			const decode = vi.spyOn(StringDecoder.prototype, 'write');
 			try {
-				const first = await run(args, dir);
+				const first = await run(args, dir, db());
 				expect(parsedStore(parse)).toBe(true);
 				expect(decode).toHaveBeenCalled();
 				parse.mockClear();
 				decode.mockClear();
-				expect(await run(args, dir)).toEqual(first);
+				expect(await run(args, dir, db())).toEqual(first);
 				expect(parsedStore(parse)).toBe(false);
 				expect(decode).not.toHaveBeenCalled();
 			} finally {
@@ -277,7 +375,7 @@ describe('the digest a store is remembered by', () => {
 		// The explorer's read, and a command's read that first looks for a report.
 		expect(storeTextOf(await loadStore(copy, {cache}))?.digest).toBe(digest(copy));
 		const asked: string[] = [];
-		const loaded = await loadStoreOrRecall(copy, {cache, recall: ({digest: found}) => void asked.push(found)});
+		const loaded = await loadStoreOrRecall(copy, {cache, recall: ({digest: found}) => void asked.push(found!)});
 		expect(asked).toEqual([digest(copy)]);
 		expect(storeTextOf(loaded.store!)?.digest).toBe(digest(copy));
 		// The built command line's entries are named by it; a byte added at the end makes new ones.
