@@ -14,18 +14,25 @@ export type Command = {name: string; argv: string[]; argvOf?: (run: number) => s
 const argvOf = (command: Command, run: number) => command.argvOf?.(run) ?? command.argv;
 
 /**
- * Quarters four apart (a year, for quarters in a row) for run `run` of a command asking for a diff
- * that no other run of the bench asks for: the unmeasured round takes the oldest pair and the
- * timed runs the pairs after it, and peak RSS takes pairs from the one before the newest down, so
- * none is the newest quarter against a year earlier (the diff the bench asks for again), while
- * the store has more quarters than runs. A store with fewer gives its pairs again; one with four
- * quarters or fewer, its first and last.
+ * Two quarters for run `run` of a command asking for a diff that no other run of the bench asks
+ * for: first the pairs four apart (a year, for quarters in a row), then those one, two, three,
+ * five… apart, the older quarter first, never the pair the bench asks for again (the newest against
+ * a year earlier, else against the oldest). The unmeasured round takes the first pair and the timed
+ * runs the pairs after it; peak RSS takes pairs from the last one back. No pair comes twice while
+ * there are more pairs than runs (20 for 7 quarters); a store of one quarter gives it twice.
  */
 export function newPair(quarters: readonly string[], run: number): [string, string] {
-	const pairs = quarters.length - 4;
-	if (pairs <= 0) return [quarters[0]!, quarters.at(-1)!];
-	const at = (((run >= 1000 ? pairs - 2 - (run - 1000) : run + 1) % pairs) + pairs) % pairs;
-	return [quarters[at]!, quarters[at + 4]!];
+	const count = quarters.length;
+	const again = Math.max(0, count - 5);
+	const gaps = [4, ...Array.from({length: count - 1}, (_item, index) => index + 1).filter(gap => gap !== 4)];
+	const pairs: Array<[number, number]> = [];
+	for (const gap of gaps) {
+		for (let start = 0; start + gap < count; start++) if (start !== again || start + gap !== count - 1) pairs.push([start, start + gap]);
+	}
+	if (pairs.length === 0) return [quarters[0]!, quarters.at(-1)!];
+	const at = (((run >= 1000 ? pairs.length - 1 - (run - 1000) : run + 1) % pairs.length) + pairs.length) % pairs.length;
+	const [a, b] = pairs[at]!;
+	return [quarters[a]!, quarters[b]!];
 }
 
 /** Runs a command to the end with its output piped, as a shell pipeline would; its wall time in ms. */

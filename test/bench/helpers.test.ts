@@ -99,19 +99,34 @@ describe('CPU taken by the host', () => {
 describe('a new pair of quarters for each run', () => {
 	const quarters = Array.from({length: 200}, (_, index) => `q${index}`);
 	const runs = [-1, ...Array.from({length: 15}, (_, index) => index), 1000, 1001, 1002];
+	const apart = (few: readonly string[], [a, b]: [string, string]) => few.indexOf(b) - few.indexOf(a);
 
-	it('asks for a diff no other run asks for, four quarters apart, and never the newest against a year earlier', () => {
+	it('asks for a diff no other run asks for, the timed runs four quarters apart, and never the newest against a year earlier', () => {
 		const pairs = runs.map(run => newPair(quarters, run));
 		expect(new Set(pairs.map(pair => pair.join())).size).toBe(runs.length);
-		for (const [a, b] of pairs) expect(quarters.indexOf(b) - quarters.indexOf(a)).toBe(4);
-		expect(pairs.map(pair => pair.join())).not.toContain(`q195,q199`);
+		for (const pair of pairs.slice(0, 16)) expect(apart(quarters, pair)).toBe(4);
+		for (const pair of pairs) expect(apart(quarters, pair)).toBeGreaterThan(0);
+		expect(pairs.map(pair => pair.join())).not.toContain('q195,q199');
 	});
 
-	it('gives pairs again for a store with few quarters, always of its own quarters', () => {
-		for (const count of [1, 2, 4, 5, 9]) {
+	it('asks a store of few quarters for pairs of other gaps once those a year apart are asked, none twice', () => {
+		for (const count of [7, 9]) {
+			const few = quarters.slice(0, count);
+			const pairs = runs.map(run => newPair(few, run));
+			expect(new Set(pairs.map(pair => pair.join())).size).toBe(runs.length);
+			for (const pair of pairs) expect(apart(few, pair)).toBeGreaterThan(0);
+			expect(pairs.map(pair => pair.join())).not.toContain(`q${count - 5},q${count - 1}`);
+			// The year-apart pairs first: of 9 quarters, four besides the one asked again.
+			if (count === 9) expect(pairs.slice(0, 5).map(pair => apart(few, pair))).toEqual([4, 4, 4, 4, 1]);
+		}
+	});
+
+	it('gives pairs again for a store with fewer quarters, always of its own quarters, and not the oldest against the newest', () => {
+		for (const count of [1, 2, 3, 4, 5]) {
 			const few = quarters.slice(0, count);
 			for (const run of runs) expect(few).toEqual(expect.arrayContaining(newPair(few, run)));
+			if (count > 2) for (const run of runs) expect(newPair(few, run)).not.toEqual(['q0', few.at(-1)]);
 		}
-		expect(newPair(quarters.slice(0, 4), 0)).toEqual(['q0', 'q3']);
+		expect(newPair(quarters.slice(0, 1), 0)).toEqual(['q0', 'q0']);
 	});
 });
