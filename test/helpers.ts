@@ -95,15 +95,17 @@ export function smallEntryParts(entry: Buffer): SmallEntry {
 	return {header, bytes: entry.subarray(newline + 1, start), body: entry.subarray(start)};
 }
 
-/** Two 32-bit FNV-1a hashes of `data`, forward and backward, in hex: the key of a small entry's body. */
+/** The key of a small entry's body: two 32-bit multiply-xor hashes of its length and of its 4-byte little-endian words, the last padded with zeros. */
 function bodyKey(data: Uint8Array): string {
-	let forward = 0x81_1c_9d_c5;
-	let backward = 0x81_1c_9d_c5;
-	for (let index = 0; index < data.length; index++) {
-		forward = Math.imul(forward ^ data[index]!, 0x01_00_01_93);
-		backward = Math.imul(backward ^ data[data.length - 1 - index]!, 0x01_00_01_93);
+	const padded = Buffer.concat([data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
+	let first = 0x81_1c_9d_c5 ^ data.length;
+	let second = 0x25_45_f4_91;
+	for (let offset = 0; offset < padded.length; offset += 4) {
+		const word = padded.readInt32LE(offset);
+		first = Math.imul(first ^ word, 0x01_00_01_93);
+		second = Math.imul(((second << 5) | (second >>> 27)) ^ word, 0x5b_d1_e9_95);
 	}
-	return [forward, backward].map(hash => (hash >>> 0).toString(16).padStart(8, '0')).join('');
+	return [first, second].map(hash => (hash >>> 0).toString(16).padStart(8, '0')).join('');
 }
 
 /**

@@ -119,18 +119,21 @@ function entryFile(cache: CheckCache, digest: string): string {
 }
 
 /**
- * A short key for `data`, for an entry's name only (an entry says in full what it is for, and is
- * compared whole): two 32-bit FNV-1a hashes, the second of the data read backwards.
+ * A short key for `data`, for an entry's name and to tell a damaged body (an entry says in full what
+ * it is for, and is compared whole): two 32-bit multiply-xor hashes of its length and of its 4-byte
+ * words, the last one padded with zeros.
  */
-function keyOf(data: string | Uint8Array): string {
-	const at = typeof data === 'string' ? (index: number) => data.charCodeAt(index) : (index: number) => data[index]!;
-	let forward = 0x81_1c_9d_c5;
-	let backward = 0x81_1c_9d_c5;
-	for (let index = 0, last = data.length - 1; index < data.length; index++) {
-		forward = Math.imul(forward ^ at(index), 0x01_00_01_93);
-		backward = Math.imul(backward ^ at(last - index), 0x01_00_01_93);
+function keyOf(data: Uint8Array): string {
+	const aligned = new Uint8Array(Math.ceil(data.length / 4) * 4);
+	aligned.set(data);
+	const words = new Int32Array(aligned.buffer);
+	let first = 0x81_1c_9d_c5 ^ data.length;
+	let second = 0x25_45_f4_91;
+	for (const word of words) {
+		first = Math.imul(first ^ word, 0x01_00_01_93);
+		second = Math.imul(((second << 5) | (second >>> 27)) ^ word, 0x5b_d1_e9_95);
 	}
-	return `${(forward >>> 0).toString(16).padStart(8, '0')}${(backward >>> 0).toString(16).padStart(8, '0')}`;
+	return `${(first >>> 0).toString(16).padStart(8, '0')}${(second >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /** How many of a small store's bytes its entries' names are made from: spread evenly over the store. */
@@ -144,11 +147,19 @@ const sampled = 512;
 function textName(text: StoreText): string {
 	if (text.digest !== undefined) return text.digest;
 	const {bytes} = text;
-	const step = Math.max(1, Math.floor(bytes.length / sampled));
-	const sample = new Uint8Array(Math.min(sampled, bytes.length));
-	for (let index = 0; index < sample.length; index++) sample[index] = bytes[index * step]!;
-	return `s${bytes.length}-${keyOf(sample)}`;
+	let name = smallNames.get(bytes);
+	if (name === undefined) {
+		const step = Math.max(1, Math.floor(bytes.length / sampled));
+		const sample = new Uint8Array(Math.min(sampled, bytes.length));
+		for (let index = 0; index < sample.length; index++) sample[index] = bytes[index * step]!;
+		name = `s${bytes.length}-${keyOf(sample)}`;
+		smallNames.set(bytes, name);
+	}
+	return name;
 }
+
+/** The names of small stores' texts, by their bytes: worked out once for the look-up and the write. */
+const smallNames = new WeakMap<Buffer, string>();
 
 /**
  * What names `kind` in the file of an entry kept beside `text`: a word as it is; anything else by
@@ -157,7 +168,7 @@ function textName(text: StoreText): string {
  */
 function kindName(text: StoreText, kind: string): string {
 	if (/^[a-z]+$/.test(kind)) return kind;
-	return text.digest === undefined ? keyOf(kind) : crypto().createHash('sha256').update(kind).digest('hex');
+	return text.digest === undefined ? keyOf(Buffer.from(kind)) : crypto().createHash('sha256').update(kind).digest('hex');
 }
 
 /** The file of what is kept beside `text` under `kind` (see {@link rememberBeside}), in `family`. */
