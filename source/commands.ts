@@ -109,11 +109,10 @@ export const helpText = `
   A visitor's session ends with status 0 on q, 1 when the server ends it (a limit, the
   idle or session time, shutdown); an exec command ends with that command's exit code.
 
-  A store of 1 MiB or more is checked once per text: what the checks found, the findings
-  of check and each command's report are remembered in $QUARTERDECK_CACHE_DIR (default
-  $XDG_CACHE_HOME/quarterdeck, else ~/.cache/quarterdeck), so a command asked again on the
-  same text prints its report without parsing the store. QUARTERDECK_NO_CACHE=1 checks
-  every time and remembers nothing.
+  Each command's report and the findings of check are remembered in $QUARTERDECK_CACHE_DIR
+  (default $XDG_CACHE_HOME/quarterdeck, else ~/.cache/quarterdeck), so a command asked again
+  on the same text prints its report without parsing the store; a store of 1 MiB or more is
+  also checked once per text. QUARTERDECK_NO_CACHE=1 checks every time and remembers nothing.
 
   Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
   quarter in the store: latest, latest-1, latest-4 (a year earlier).
