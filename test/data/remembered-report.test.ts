@@ -26,11 +26,11 @@ beforeAll(async () => {
 const noCache = (args: string[]) => runCli(args, {env: {QUARTERDECK_NO_CACHE: '1'}});
 /** What a run gives, as the tests compare it. */
 const outcome = (run: Run) => [run.code, run.stderr, run.stdout];
-/** The one report entry a run added to `dir`. */
-const addedBy = (dir: string, run: () => Run): {run: Run; entry: string} => {
-	const before = new Set(reportsIn(dir));
+/** The one report entry (or other entry `listed`) a run added to `dir`. */
+const addedBy = (dir: string, run: () => Run, listed = reportsIn): {run: Run; entry: string} => {
+	const before = new Set(listed(dir));
 	const result = run();
-	const added = reportsIn(dir).filter(name => !before.has(name));
+	const added = listed(dir).filter(name => !before.has(name));
 	expect(added).toHaveLength(1);
 	return {run: result, entry: path.join(dir, added[0]!)};
 };
@@ -226,13 +226,7 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 	/** Requests the shipped store answers, the whole store's check among them (kept with the checks). */
 	const small = [['quarters'], ['segments', '-q', 'latest-1'], ['diff', 'latest-4', 'latest'], ['check', '--quarter', 'latest'], ['explore', 'centers', '-q', 'latest-2'], ['check']];
 	const entriesOf = (dir: string) => [...reportsIn(dir), ...checksIn(dir)];
-	const added = (dir: string, run: () => Run): {run: Run; entry: string} => {
-		const before = new Set(entriesOf(dir));
-		const result = run();
-		const names = entriesOf(dir).filter(name => !before.has(name));
-		expect(names).toHaveLength(1);
-		return {run: result, entry: path.join(dir, names[0]!)};
-	};
+	const added = (dir: string, run: () => Run) => addedBy(dir, run, entriesOf);
 
 	it('give a command run again on the same bytes the output a full read gives, hashing nothing', () => {
 		const store = copyStore();
