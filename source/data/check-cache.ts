@@ -284,12 +284,13 @@ function readSmallEntry(text: StoreText & {bytes: Buffer}, kind: string, family:
 	const entry = readOwnFile(besideFile(text, kind, family));
 	const newline = entry?.indexOf(10) ?? -1;
 	if (!entry || newline < 0) return undefined;
-	let header: Partial<SmallHeader>;
+	let header: Partial<SmallHeader> | null;
 	try {
-		header = JSON.parse(entry.toString('utf8', 0, newline)) as Partial<SmallHeader>;
+		header = JSON.parse(entry.toString('utf8', 0, newline)) as Partial<SmallHeader> | null;
 	} catch {
 		return undefined;
 	}
+	if (typeof header !== 'object' || header === null) return undefined;
 	const start = newline + 1 + text.bytes.length;
 	if (header.kind !== kind || header.text !== text.bytes.length || header.body !== entry.length - start) return undefined;
 	if (!entry.subarray(newline + 1, start).equals(text.bytes)) return undefined;

@@ -295,6 +295,7 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		['a body changed after it was written', parts => Buffer.concat([smallEntry(parts).subarray(0, -parts.body.length), Buffer.from(parts.body.toString().replace('HemaCare', 'HemaCarf'))])],
 		['a body cut short', parts => smallEntry(parts).subarray(0, -1)],
 		['a header that is not JSON', parts => Buffer.concat([Buffer.from('{"kind":\n'), parts.bytes, parts.body])],
+		...['null', '5', '"text"'].map((header): [string, (parts: SmallEntry) => Buffer] => [`a header of ${header}`, parts => Buffer.concat([Buffer.from(`${header}\n`), parts.bytes, parts.body])]),
 		['another request', parts => smallEntry({...parts, header: {...parts.header, kind: JSON.stringify({command: 'segments', quarter: null})}})],
 		['a body that is not JSON', parts => smallEntry({...parts, body: Buffer.from('{"quarters":')})],
 		['another command\'s report', parts => smallEntry({...parts, body: Buffer.from(JSON.stringify({...JSON.parse(parts.body.toString()), command: 'diff'}))})],
