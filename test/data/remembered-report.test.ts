@@ -289,6 +289,19 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		expect(JSON.parse(runWith(dir, args).stdout).company.name).toBe('As remembered');
 	});
 
+	it.each([['a control character', '\u001B]0;title\u0007'], ['a rule this build does not have', 'made-up']])('work a quarter\'s check out again when its entry holds %s in a rule', (_name, rule) => {
+		const store = copyStore();
+		const dir = freshCache();
+		const args = ['check', '--quarter', 'latest', '--db', store];
+		const {run: first, entry} = added(dir, () => runWith(dir, args));
+		const parts = smallEntryParts(readFileSync(entry));
+		const report = JSON.parse(parts.body.toString());
+		expect(report.findings.length).toBeGreaterThan(0);
+		report.findings[0].rule = rule;
+		writeFileSync(entry, smallEntry({...parts, body: Buffer.from(JSON.stringify(report))}));
+		expect(outcome(runWith(dir, args))).toEqual(outcome(first));
+	});
+
 	const damages: Array<[string, (parts: SmallEntry) => Buffer]> = [
 		['a copy of the store with one byte changed', parts => smallEntry({...parts, bytes: Buffer.from(parts.bytes.toString().replace('Corporation', 'Corporatioz'))})],
 		['a copy of the store a byte short', parts => smallEntry({...parts, bytes: parts.bytes.subarray(0, -1)})],
