@@ -28,14 +28,14 @@ function isFinding(value: unknown): value is Finding {
 	);
 }
 
-/** Whether a parsed value is a report of this build's rules on the whole store, or else on a quarter. */
-export function isCheckReport(value: unknown, whole: boolean): value is CheckReport {
+/** Whether a parsed value is a whole store's report of this build's rules. */
+function isWholeReport(value: unknown): value is CheckReport {
 	if (typeof value !== 'object' || value === null) return false;
 	const report = value as Record<string, unknown>;
 	return (
 		report.format === OUTPUT_FORMAT &&
 		report.command === 'check' &&
-		(whole ? report.quarter === null : typeof report.quarter === 'string') &&
+		report.quarter === null &&
 		typeof report.summary === 'object' &&
 		report.summary !== null &&
 		severities.every(severity => Number.isSafeInteger((report.summary as Record<string, unknown>)[severity])) &&
@@ -67,7 +67,7 @@ export function recallFindings(text: StoreText): CheckReport | undefined {
 	} catch {
 		return undefined;
 	}
-	return isCheckReport(report, true) ? report : undefined;
+	return isWholeReport(report) ? report : undefined;
 }
 
 /**

@@ -1,7 +1,6 @@
 import {OUTPUT_FORMAT, type Report, type ReportRequest} from '../model/reports.js';
 import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
-import {jsonTextIsPlain} from '../model/text.js';
-import {exactJson, isCheckReport, recallFindings} from './remembered-check.js';
+import {exactJson, recallFindings} from './remembered-check.js';
 
 /**
  * A command's report, remembered by the text and the request (see check-cache.ts: beside a large
@@ -27,8 +26,6 @@ export function recallReport(text: StoreText, request: ReportRequest): Report | 
 	} catch {
 		return undefined;
 	}
-	// A quarter's check is drawn from its fields as they are: held to what check itself would give.
-	if (request.command === 'check') return jsonTextIsPlain(body) && isCheckReport(report, false) ? report : undefined;
 	const fits = typeof report === 'object' && report !== null && (report as Report).format === OUTPUT_FORMAT && (report as Report).command === request.command;
 	return fits ? (report as Report) : undefined;
 }

@@ -17,19 +17,23 @@ function wrapTo(text: string, width: number, indent: string): string[] {
 	return lines;
 }
 
-/** Findings for a person: grouped by quarter, each with its arithmetic and the filings' words. */
+/**
+ * Findings for a person: grouped by quarter, each with its arithmetic and the filings' words. Every
+ * text drawn is made safe for a terminal, as a table's cells are: a report may be one read back
+ * from the cache.
+ */
 export function drawCheck(report: CheckReport, color: boolean, width: number): string {
 	const out: string[] = [];
 	const bold = (text: string) => (color ? `\u001B[1m${text}\u001B[22m` : text);
-	out.push(bold(`Tie-out checks${report.quarter ? ` for ${report.quarter}` : ''}: ${report.summary.error} error(s), ${report.summary.warning} warning(s), ${report.summary.info} info`));
+	out.push(bold(sanitize(`Tie-out checks${report.quarter ? ` for ${report.quarter}` : ''}: ${report.summary.error} error(s), ${report.summary.warning} warning(s), ${report.summary.info} info`)));
 	let period: string | undefined;
 	for (const finding of report.findings) {
 		if (finding.period !== period) {
 			period = finding.period;
-			out.push('', bold(period));
+			out.push('', bold(sanitize(period)));
 		}
 		const mark = color ? `${colours[finding.severity]}${marks[finding.severity]}\u001B[0m` : marks[finding.severity];
-		out.push(`  ${mark} ${finding.rule}`);
+		out.push(`  ${mark} ${sanitize(finding.rule)}`);
 		out.push(...wrapTo(sanitize(finding.message), width, '        '));
 		if (finding.arithmetic) {
 			const gap = finding.gap === null ? '' : ` (gap ${round(finding.gap)}; the filings' rounding allows ${round(finding.tolerance ?? 0)})`;

@@ -289,17 +289,22 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		expect(JSON.parse(runWith(dir, args).stdout).company.name).toBe('As remembered');
 	});
 
-	it.each([['a control character', '\u001B]0;title\u0007'], ['a rule this build does not have', 'made-up']])('work a quarter\'s check out again when its entry holds %s in a rule', (_name, rule) => {
+	it('print a quarter\'s check as its entry holds it, every text of it made safe on a terminal', () => {
 		const store = copyStore();
 		const dir = freshCache();
 		const args = ['check', '--quarter', 'latest', '--db', store];
-		const {run: first, entry} = added(dir, () => runWith(dir, args));
+		const {entry} = added(dir, () => runWith(dir, args));
 		const parts = smallEntryParts(readFileSync(entry));
 		const report = JSON.parse(parts.body.toString());
 		expect(report.findings.length).toBeGreaterThan(0);
-		report.findings[0].rule = rule;
+		const planted = (text: string) => `${text}\u001B]0;title\u0007\u001B[2J`;
+		Object.assign(report, {quarter: planted('quarter-as-kept')});
+		Object.assign(report.findings[0], {rule: planted('rule-as-kept'), period: planted('period-as-kept')});
 		writeFileSync(entry, smallEntry({...parts, body: Buffer.from(JSON.stringify(report))}));
-		expect(outcome(runWith(dir, args))).toEqual(outcome(first));
+		const drawn = runRecordingBuiltins(args, {env: {QUARTERDECK_CACHE_DIR: dir}, terminal: true});
+		expect(drawn.code).toBe(4);
+		for (const text of ['quarter-as-kept', 'rule-as-kept', 'period-as-kept']) expect(drawn.stdout).toContain(text);
+		expect(drawn.stdout).not.toMatch(/\u0007|\u001B\]|\u001B\[2J/);
 	});
 
 	const damages: Array<[string, (parts: SmallEntry) => Buffer]> = [
