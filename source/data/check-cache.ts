@@ -98,6 +98,9 @@ const crypto = () => process.getBuiltinModule('node:crypto');
 /** What an entry's first line must be: the SHA-256 of the store's digest and the entry's body. */
 const sealOf = (digest: string, body: string) => crypto().createHash('sha256').update(digest).update('\n').update(body).digest('hex');
 
+/** An entry's text: `body` sealed for `digest` (see {@link readEntry}). */
+const sealed = (digest: string, body: string) => `${sealOf(digest, body)}\n${body}`;
+
 /**
  * Whether `dir` may hold entries: a directory of this user's that no other can write to (made so
  * when it is missing). An entry in a directory others can write to could be anyone's.
@@ -147,19 +150,11 @@ const sampled = 512;
 function textName(text: StoreText): string {
 	if (text.digest !== undefined) return text.digest;
 	const {bytes} = text;
-	let name = smallNames.get(bytes);
-	if (name === undefined) {
-		const step = Math.max(1, Math.floor(bytes.length / sampled));
-		const sample = new Uint8Array(Math.min(sampled, bytes.length));
-		for (let index = 0; index < sample.length; index++) sample[index] = bytes[index * step]!;
-		name = `s${bytes.length}-${keyOf(sample)}`;
-		smallNames.set(bytes, name);
-	}
-	return name;
+	const step = Math.max(1, Math.floor(bytes.length / sampled));
+	const sample = new Uint8Array(Math.min(sampled, bytes.length));
+	for (let index = 0; index < sample.length; index++) sample[index] = bytes[index * step]!;
+	return `s${bytes.length}-${keyOf(sample)}`;
 }
-
-/** The names of small stores' texts, by their bytes: worked out once for the look-up and the write. */
-const smallNames = new WeakMap<Buffer, string>();
 
 /**
  * What names `kind` in the file of an entry kept beside `text`: a word as it is; anything else by
@@ -171,8 +166,8 @@ function kindName(text: StoreText, kind: string): string {
 	return text.digest === undefined ? keyOf(Buffer.from(kind)) : crypto().createHash('sha256').update(kind).digest('hex');
 }
 
-/** The file of what is kept beside `text` under `kind` (see {@link rememberBeside}), in `family`. */
-const besideFile = (text: StoreText, kind: string, family: Family) => path.join(text.cache.dir, `${family}-${text.cache.build}-${textName(text)}-${kindName(text, kind)}.json`);
+/** The file of what is kept beside `text` under the kind named `name` (see {@link rememberBeside}), in `family`. */
+const besideFile = (text: StoreText, name: string, family: Family) => path.join(text.cache.dir, `${family}-${text.cache.build}-${textName(text)}-${name}.json`);
 
 /** Where each object of `targets` is in `root`, as a path of keys and indexes. */
 function pathsTo(root: unknown, targets: ReadonlySet<object>): Map<object, Array<string | number>> {
@@ -211,7 +206,7 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 		const {value} = loaded.figures[index]!;
 		if (loaded.figures[index] !== figures[index]) remembered.derived.push([index, Object.is(value, -0) ? '-0' : value]);
 	}
-	writeEntry(cache, entryFile(cache, digest), digest, JSON.stringify(remembered), 'checked');
+	writeEntry(cache, entryFile(cache, digest), sealed(digest, JSON.stringify(remembered)), 'checked');
 }
 
 /** Keeps the newest entries of `family` in the directory ({@link families}), and removes stale temporary files. */
@@ -267,21 +262,16 @@ function readEntry(file: string, digest: string): string | undefined {
  */
 type SmallHeader = {kind: string; text: number; body: number; key: string};
 
-/** Writes a small store's entry (a copy of its bytes, then `body`) whole or not at all, and prunes the family. */
-function writeSmallEntry(text: StoreText & {bytes: Buffer}, kind: string, body: string, family: Family): void {
+/** A small store's entry for `kind`: its header, a copy of the store's bytes, then `body`. */
+function smallEntry(bytes: Buffer, kind: string, body: string): Buffer {
 	const bodyBytes = Buffer.from(body);
-	const header: SmallHeader = {kind, text: text.bytes.length, body: bodyBytes.length, key: keyOf(bodyBytes)};
-	try {
-		replaceFile(besideFile(text, kind, family), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), text.bytes, bodyBytes]), 0o600);
-		prune(text.cache.dir, family);
-	} catch {
-		// As writeEntry.
-	}
+	const header: SmallHeader = {kind, text: bytes.length, body: bodyBytes.length, key: keyOf(bodyBytes)};
+	return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bytes, bodyBytes]);
 }
 
-/** The body of a small store's entry for `kind`, if it holds that very store's bytes and its body is whole. */
-function readSmallEntry(text: StoreText & {bytes: Buffer}, kind: string, family: Family): string | undefined {
-	const entry = readOwnFile(besideFile(text, kind, family));
+/** The body of the small store's entry in `file` for `kind`, if it holds that very store's bytes and its body is whole. */
+function readSmallEntry(file: string, bytes: Buffer, kind: string): string | undefined {
+	const entry = readOwnFile(file);
 	const newline = entry?.indexOf(10) ?? -1;
 	if (!entry || newline < 0) return undefined;
 	let header: Partial<SmallHeader> | null;
@@ -291,17 +281,17 @@ function readSmallEntry(text: StoreText & {bytes: Buffer}, kind: string, family:
 		return undefined;
 	}
 	if (typeof header !== 'object' || header === null) return undefined;
-	const start = newline + 1 + text.bytes.length;
-	if (header.kind !== kind || header.text !== text.bytes.length || header.body !== entry.length - start) return undefined;
-	if (!entry.subarray(newline + 1, start).equals(text.bytes)) return undefined;
+	const start = newline + 1 + bytes.length;
+	if (header.kind !== kind || header.text !== bytes.length || header.body !== entry.length - start) return undefined;
+	if (!entry.subarray(newline + 1, start).equals(bytes)) return undefined;
 	const body = entry.subarray(start);
 	return header.key === keyOf(body) ? body.toString('utf8') : undefined;
 }
 
-/** Writes an entry of `family` whole or not at all ({@link replaceFile}), sealed for `digest`, and prunes the family. */
-function writeEntry(cache: CheckCache, file: string, digest: string, body: string, family: Family): void {
+/** Writes `content` to `file`, an entry of `family`, whole or not at all ({@link replaceFile}), and prunes the family. */
+function writeEntry(cache: CheckCache, file: string, content: string | Uint8Array, family: Family): void {
 	try {
-		replaceFile(file, `${sealOf(digest, body)}\n${body}`, 0o600);
+		replaceFile(file, content, 0o600);
 		prune(cache.dir, family);
 	} catch {
 		// The command has what it needs; the next one works it out again.
@@ -402,12 +392,14 @@ export function storeTextOf(store: object): StoreText | undefined {
 export function rememberBeside(text: StoreText, kind: string, body: string, family: Family = 'checked'): void {
 	// One too large to be read back is not written.
 	if (body.length * 3 + (text.bytes?.length ?? 0) > largestEntry) return;
-	if (text.digest === undefined) writeSmallEntry(text, kind, body, family);
-	else writeEntry(text.cache, besideFile(text, kind, family), `${kindName(text, kind)} ${text.digest}`, body, family);
+	const name = kindName(text, kind);
+	const content = text.digest === undefined ? smallEntry(text.bytes, kind, body) : sealed(`${name} ${text.digest}`, body);
+	writeEntry(text.cache, besideFile(text, name, family), content, family);
 }
 
 /** What {@link rememberBeside} kept for `text` under `kind`; undefined if nothing fits. */
 export function recallBeside(text: StoreText, kind: string, family: Family = 'checked'): string | undefined {
-	if (text.digest === undefined) return readSmallEntry(text, kind, family);
-	return readEntry(besideFile(text, kind, family), `${kindName(text, kind)} ${text.digest}`);
+	const name = kindName(text, kind);
+	const file = besideFile(text, name, family);
+	return text.digest === undefined ? readSmallEntry(file, text.bytes, kind) : readEntry(file, `${name} ${text.digest}`);
 }
