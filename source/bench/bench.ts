@@ -120,7 +120,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		const commands: Command[] = [
 			{name: 'quarters --json', argv: [node, cli, 'quarters', '--json', '--db', store.file]},
 			{name: 'diff A B --json', argv: diff(facts.diffA, facts.diffB)},
-			{name: 'diff A B --json, a new pair', argv: diff(...newPair(facts.quarters, 0)), argvOf: run => diff(...newPair(facts.quarters, run))},
+			{name: 'diff A B --json, a new pair', argv: diff(...newPair(facts.quarters, 0, [facts.diffA, facts.diffB])), argvOf: run => diff(...newPair(facts.quarters, run, [facts.diffA, facts.diffB]))},
 		];
 		const floor: Command = {name: 'read + JSON.parse', argv: [node, '-e', "JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'))", store.file]};
 		const timed = timeInterleaved([baseline, floor, ...commands], store.scriptRuns, env);

@@ -16,18 +16,17 @@ const argvOf = (command: Command, run: number) => command.argvOf?.(run) ?? comma
 /**
  * Two quarters for run `run` of a command asking for a diff that no other run of the bench asks
  * for: first the pairs four apart (a year, for quarters in a row), then those one, two, three,
- * five… apart, the older quarter first, never the pair the bench asks for again (the newest against
- * a year earlier, else against the oldest). The unmeasured round takes the first pair and the timed
+ * five… apart, the older quarter first, never `again` (the pair the bench asks for in every run).
+ * The unmeasured round takes the first pair and the timed
  * runs the pairs after it; peak RSS takes pairs from the last one back. No pair comes twice while
  * there are more pairs than runs (20 for 7 quarters); a store of one quarter gives it twice.
  */
-export function newPair(quarters: readonly string[], run: number): [string, string] {
+export function newPair(quarters: readonly string[], run: number, again: readonly [string, string]): [string, string] {
 	const count = quarters.length;
-	const again = Math.max(0, count - 5);
 	const gaps = [4, ...Array.from({length: count - 1}, (_item, index) => index + 1).filter(gap => gap !== 4)];
 	const pairs: Array<[number, number]> = [];
 	for (const gap of gaps) {
-		for (let start = 0; start + gap < count; start++) if (start !== again || start + gap !== count - 1) pairs.push([start, start + gap]);
+		for (let start = 0; start + gap < count; start++) if (quarters[start] !== again[0] || quarters[start + gap] !== again[1]) pairs.push([start, start + gap]);
 	}
 	if (pairs.length === 0) return [quarters[0]!, quarters.at(-1)!];
 	const at = (((run >= 1000 ? pairs.length - 1 - (run - 1000) : run + 1) % pairs.length) + pairs.length) % pairs.length;
