@@ -1,7 +1,7 @@
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {endianness, tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import v8 from 'node:v8';
@@ -95,13 +95,13 @@ export function smallEntryParts(entry: Buffer): SmallEntry {
 	return {header, bytes: entry.subarray(newline + 1, start), body: entry.subarray(start)};
 }
 
-/** The key of a small entry's body: two 32-bit multiply-xor hashes of its length and of its 4-byte little-endian words, the last padded with zeros. */
+/** The key of a small entry's body: two 32-bit multiply-xor hashes of its length and of its 4-byte words (in the machine's byte order), the last padded with zeros. */
 function bodyKey(data: Uint8Array): string {
 	const padded = Buffer.concat([data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
 	let first = 0x81_1c_9d_c5 ^ data.length;
 	let second = 0x25_45_f4_91;
 	for (let offset = 0; offset < padded.length; offset += 4) {
-		const word = padded.readInt32LE(offset);
+		const word = endianness() === 'LE' ? padded.readInt32LE(offset) : padded.readInt32BE(offset);
 		first = Math.imul(first ^ word, 0x01_00_01_93);
 		second = Math.imul(((second << 5) | (second >>> 27)) ^ word, 0x5b_d1_e9_95);
 	}
