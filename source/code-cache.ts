@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import {dataAfterCopyOf, withCopyOf} from './held-copy.js';
 import {replaceFile} from './replace-file.js';
 
 /** What `require` hands a CommonJS module; the bundles call it and read nothing else from it but these. */
@@ -10,12 +11,6 @@ type ModuleRequire = ((id: string) => unknown) & Pick<NodeJS.Require, 'resolve' 
 /** The CommonJS function a bundle's text is compiled into, as Node's own loader wraps a module. */
 const wrapperStart = '(function (exports, require, module, __filename, __dirname) { ';
 const wrapperEnd = '\n});';
-
-/**
- * A cache file holds the bundle it was made from (its length, then its bytes) before V8's data:
- * V8's own check compares lengths only, and comparing the bytes costs far less than loading a hash.
- */
-const lengthBytes = 4;
 
 export type BundleLoader = {
 	/** The exports of `name` in the directory, compiled and run once per process, as `require` would. */
@@ -32,7 +27,10 @@ function bundleName(id: string): string | undefined {
 	return /^\.\/[\w-]+\.js$/.test(id) ? id.slice(2) : undefined;
 }
 
-/** The V8 data of the cache beside a bundle, when there is one and it was made from these very bytes. */
+/**
+ * The V8 data of the cache beside a bundle, when there is one and it was made from these very bytes
+ * (it holds a copy of them, see held-copy.ts: V8's own check compares lengths only).
+ */
 function cacheFor(file: string, bytes: Buffer): Buffer | undefined {
 	let cache: Buffer;
 	try {
@@ -40,16 +38,8 @@ function cacheFor(file: string, bytes: Buffer): Buffer | undefined {
 	} catch {
 		return undefined;
 	}
-	if (cache.length <= lengthBytes || cache.readUInt32LE(0) !== bytes.length) return undefined;
-	const dataStart = lengthBytes + bytes.length;
-	return cache.length > dataStart && bytes.equals(cache.subarray(lengthBytes, dataStart)) ? cache.subarray(dataStart) : undefined;
-}
-
-/** A cache file's contents: the bundle's length and bytes, then V8's data for it. */
-function cacheFile(bytes: Buffer, data: Buffer): Buffer {
-	const length = Buffer.alloc(lengthBytes);
-	length.writeUInt32LE(bytes.length);
-	return Buffer.concat([length, bytes, data]);
+	const data = dataAfterCopyOf(cache, bytes);
+	return data?.length ? data : undefined;
 }
 
 /**
@@ -98,7 +88,7 @@ export function bundleLoader(directory: string, {makingCaches = false}: {makingC
 		load,
 		writeCaches() {
 			if (!makingCaches) throw new Error('bundleLoader: this loader was made to run bundles, not to make their caches');
-			for (const {file, bytes, script} of compiled) replaceFile(`${file}.cache`, cacheFile(bytes, script.createCachedData()));
+			for (const {file, bytes, script} of compiled) replaceFile(`${file}.cache`, withCopyOf(bytes, script.createCachedData()));
 		},
 	};
 }

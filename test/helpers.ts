@@ -85,14 +85,14 @@ export function sealed(name: string, body: string): string {
 	return `${createHash('sha256').update(digest).update('\n').update(body).digest('hex')}\n${body}`;
 }
 
-/** A small store's cache entry in its parts: its header line, its copy of the store's bytes, its body. */
-export type SmallEntry = {header: {kind: string; text: number; body: number; key: string}; bytes: Buffer; body: Buffer};
+/** A small store's cache entry in its parts: its copy of the store's bytes, its header line, its body. */
+export type SmallEntry = {bytes: Buffer; header: {kind: string; key: string}; body: Buffer};
 
 export function smallEntryParts(entry: Buffer): SmallEntry {
-	const newline = entry.indexOf(10);
-	const header = JSON.parse(entry.toString('utf8', 0, newline)) as SmallEntry['header'];
-	const start = newline + 1 + header.text;
-	return {header, bytes: entry.subarray(newline + 1, start), body: entry.subarray(start)};
+	const bytes = entry.subarray(4, 4 + entry.readUInt32LE(0));
+	const rest = entry.subarray(4 + bytes.length);
+	const newline = rest.indexOf(10);
+	return {bytes, header: JSON.parse(rest.toString('utf8', 0, newline)) as SmallEntry['header'], body: rest.subarray(newline + 1)};
 }
 
 /** The key of a small entry's body: two 32-bit multiply-xor hashes of its length and of its 4-byte words (in the machine's byte order), the last padded with zeros. */
@@ -109,13 +109,14 @@ function bodyKey(data: Uint8Array): string {
 }
 
 /**
- * The bytes of a small store's entry holding `parts`, with the lengths and key its header gives
- * made to fit them, as quarterdeck writes it: a test that changes what an entry holds is left with
- * only the change to make the entry unfit.
+ * The bytes of a small store's entry holding `parts`, as quarterdeck writes them: the copy's length
+ * and the copy, then the header with the key made to fit the body (or `line` in its place), then
+ * the body. A test that changes what an entry holds is left with only the change to make it unfit.
  */
-export function smallEntry({header, bytes, body}: SmallEntry): Buffer {
-	const fitted = {...header, text: bytes.length, body: body.length, key: bodyKey(body)};
-	return Buffer.concat([Buffer.from(`${JSON.stringify(fitted)}\n`), bytes, body]);
+export function smallEntry({bytes, header, body}: SmallEntry, line = JSON.stringify({...header, key: bodyKey(body)})): Buffer {
+	const length = Buffer.alloc(4);
+	length.writeUInt32LE(bytes.length);
+	return Buffer.concat([length, bytes, Buffer.from(`${line}\n`), body]);
 }
 
 /**

@@ -6,6 +6,7 @@ import type {Store} from './schema.js';
 import {declaredDefaults, defaultKey, type ShapeFill} from './shape.js';
 import storeJsonSchema from './store-schema.json' with {type: 'json'};
 import type {LoadedStore} from './store.js';
+import {dataAfterCopyOf, withCopyOf} from '../held-copy.js';
 import {replaceFile} from '../replace-file.js';
 
 /**
@@ -17,7 +18,8 @@ import {replaceFile} from '../replace-file.js';
  *
  * An entry is written `<SHA-256 of the store's digest and the body>\n<body>`, so a damaged body is
  * not used; and only from a directory of the user's own that no one else can write to. A small
- * store's entry is written `<header>\n<the store's bytes><body>` (see {@link SmallHeader}).
+ * store's entry holds a copy of the store's bytes (held-copy.ts), then `<header>\n<body>` (see
+ * {@link SmallHeader}).
  */
 type Remembered = {
 	/** [path to an object, field, default] */
@@ -257,35 +259,32 @@ function readEntry(file: string, digest: string): string | undefined {
 }
 
 /**
- * What a small store's entry holds before its body: what it is kept under, the lengths in bytes of
- * the store's copy and of the body after it, and a key of the body, so a damaged one is not used.
+ * The line of a small store's entry after its copy of the store, before its body: what it is kept
+ * under, and a key of the body, so a damaged one is not used.
  */
-type SmallHeader = {kind: string; text: number; body: number; key: string};
+type SmallHeader = {kind: string; key: string};
 
-/** A small store's entry for `kind`: its header, a copy of the store's bytes, then `body`. */
+/** A small store's entry for `kind`: a copy of the store's bytes, its header, then `body`. */
 function smallEntry(bytes: Buffer, kind: string, body: string): Buffer {
 	const bodyBytes = Buffer.from(body);
-	const header: SmallHeader = {kind, text: bytes.length, body: bodyBytes.length, key: keyOf(bodyBytes)};
-	return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bytes, bodyBytes]);
+	const header: SmallHeader = {kind, key: keyOf(bodyBytes)};
+	return withCopyOf(bytes, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bodyBytes]));
 }
 
 /** The body of the small store's entry in `file` for `kind`, if it holds that very store's bytes and its body is whole. */
 function readSmallEntry(file: string, bytes: Buffer, kind: string): string | undefined {
 	const entry = readOwnFile(file);
-	const newline = entry?.indexOf(10) ?? -1;
-	if (!entry || newline < 0) return undefined;
+	const data = entry && dataAfterCopyOf(entry, bytes);
+	const newline = data?.indexOf(10) ?? -1;
+	if (!data || newline < 0) return undefined;
 	let header: Partial<SmallHeader> | null;
 	try {
-		header = JSON.parse(entry.toString('utf8', 0, newline)) as Partial<SmallHeader> | null;
+		header = JSON.parse(data.toString('utf8', 0, newline)) as Partial<SmallHeader> | null;
 	} catch {
 		return undefined;
 	}
-	if (typeof header !== 'object' || header === null) return undefined;
-	const start = newline + 1 + bytes.length;
-	if (header.kind !== kind || header.text !== bytes.length || header.body !== entry.length - start) return undefined;
-	if (!entry.subarray(newline + 1, start).equals(bytes)) return undefined;
-	const body = entry.subarray(start);
-	return header.key === keyOf(body) ? body.toString('utf8') : undefined;
+	const body = data.subarray(newline + 1);
+	return typeof header === 'object' && header !== null && header.kind === kind && header.key === keyOf(body) ? body.toString('utf8') : undefined;
 }
 
 /** Writes `content` to `file`, an entry of `family`, whole or not at all ({@link replaceFile}), and prunes the family. */
