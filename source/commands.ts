@@ -111,8 +111,9 @@ export const helpText = `
 
   Each command's report and the findings of check are remembered in $QUARTERDECK_CACHE_DIR
   (default $XDG_CACHE_HOME/quarterdeck, else ~/.cache/quarterdeck), so a command asked again
-  on the same text prints its report without parsing the store; a store of 1 MiB or more is
-  also checked once per text. QUARTERDECK_NO_CACHE=1 checks every time and remembers nothing.
+  on the same text prints its report without parsing the store (a store under 1 MiB read
+  from a pipe is not remembered); a store of 1 MiB or more is also checked once per text.
+  QUARTERDECK_NO_CACHE=1 checks every time and remembers nothing.
 
   Quarters are written 2004Q2, 2004-Q2, Q2 2004 or q2-2004, or relative to the newest
   quarter in the store: latest, latest-1, latest-4 (a year earlier).
