@@ -8,6 +8,7 @@ import {spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {loadStore} from '../data/store.js';
 import {exitCodes} from '../errors.js';
+import {sanitize} from '../model/text.js';
 import {createDataset} from '../model/dataset.js';
 import {yearEarlier} from '../model/period.js';
 import {actionNames, footerMark, measureFirstFrame, measureKeystrokes, terminalSize, type StoreFacts} from './explorer.js';
@@ -71,10 +72,30 @@ function probeInChild(file: string, runs: number, env: NodeJS.ProcessEnv): LoadT
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
+const usage = `
+  Usage: npm run bench [-- --quick]    (or, once built: node dist/bench.mjs [--quick])
+
+  Measures quarterdeck on the bundled store and on a generated large store, each time as a ratio
+  to a baseline measured in the same run, and prints a table, the targets met and a line of JSON
+  (also written to .quarterdeck-bench/result.json).
+
+  --quick   fewer runs and keys, for a look while working
+  --help    this text
+`;
+
 async function main(argv: readonly string[]): Promise<number> {
 	if (argv[0] === '--probe-load') {
 		process.stdout.write(`${JSON.stringify(await probeLoad(argv[1]!))}\n`);
 		return 0;
+	}
+	if (argv.includes('--help') || argv.includes('-h')) {
+		process.stdout.write(usage);
+		return exitCodes.ok;
+	}
+	const unknown = argv.find(argument => argument !== '--quick');
+	if (unknown !== undefined) {
+		log(`bench: unknown argument "${sanitize(unknown)}"; expected --quick or --help`);
+		return exitCodes.usage;
 	}
 	const quick = argv.includes('--quick');
 	const began = performance.now();

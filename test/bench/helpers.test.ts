@@ -1,8 +1,13 @@
+import {spawnSync} from 'node:child_process';
+import path from 'node:path';
+import process from 'node:process';
 import {describe, expect, it} from 'vitest';
+import {exitCodes} from '../../source/errors.js';
 import {newPair, readCpuTimes, stealShare} from '../../source/bench/processes.js';
 import {shellQuote, stripAnsi} from '../../source/bench/pty.js';
 import {beyondLoad} from '../../source/bench/report.js';
 import {median, percentile, summarize} from '../../source/bench/stats.js';
+import {root} from '../helpers.js';
 
 describe('percentile (nearest rank)', () => {
 	it.each([
@@ -138,5 +143,31 @@ describe('a new pair of quarters for each run', () => {
 			if (count > 2) for (const run of runs) expect(newPair(few, run, yearBefore(few))).not.toEqual(yearBefore(few));
 		}
 		expect(newPair(quarters.slice(0, 1), 0, ['q0', 'q0'])).toEqual(['q0', 'q0']);
+	});
+});
+
+describe('the bench command line', () => {
+	const bench = path.join(root, 'dist', 'bench.mjs');
+	const run = (args: string[]) => spawnSync(process.execPath, [bench, ...args], {encoding: 'utf8', timeout: 10_000});
+
+	it('prints its usage for --help and measures nothing', () => {
+		const result = run(['--help']);
+		expect(result.status).toBe(exitCodes.ok);
+		expect(result.stdout).toContain('--quick');
+		expect(result.stdout).not.toMatch(/\d+ of \d+ targets met/);
+		expect(result.stderr).toBe('');
+	});
+
+	it('refuses an argument it does not know, in one line naming it, with the usage exit code', () => {
+		const result = run(['--quik', '--quick']);
+		expect(result.status).toBe(exitCodes.usage);
+		expect(result.stdout).toBe('');
+		expect(result.stderr.trim().split('\n')).toEqual(['bench: unknown argument "--quik"; expected --quick or --help']);
+	});
+
+	it('strips escape sequences from the argument it names', () => {
+		const result = run(['\u001B[2J--x']);
+		expect(result.status).toBe(exitCodes.usage);
+		expect(result.stderr).not.toContain('\u001B');
 	});
 });
