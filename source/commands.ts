@@ -332,19 +332,33 @@ async function readDataset(db: string, io: CommandIo): Promise<Dataset> {
 	return createDataset(await loadStore(db, {forTerminal: true, cache: io.checkCache}));
 }
 
+/** What a command prints, and the code it exits with. */
+type Answer = {text: string; exitCode: number};
+
 /**
- * The report `request` asks of the store at `db`: the one remembered for the store's text when
- * there is one (see remembered-report.ts), without parsing the store; else worked out, and then
- * remembered.
+ * The answer to `request` of the store at `db`, given by `answer` from its report: the report
+ * remembered for the store's text when there is one (see remembered-report.ts), without parsing the
+ * store; else worked out, and then remembered. A kept report that fits its key but cannot be
+ * answered (not the shape its command gives) is passed over and worked out again, as a damaged
+ * entry is; what a report worked out cannot give still fails.
  */
-async function reportFor(request: ReportRequest, db: string, io: CommandIo): Promise<Report> {
-	if (io.loaded?.db === db) return reportOf(request, io.loaded.dataset);
-	const loaded = await loadStoreOrRecall(db, {cache: io.checkCache, recall: text => recallReport(text, request)});
+async function answerFor(request: ReportRequest, db: string, io: CommandIo, answer: (report: Report) => Answer): Promise<Answer> {
+	if (io.loaded?.db === db) return answer(reportOf(request, io.loaded.dataset));
+	const loaded = await loadStoreOrRecall(db, {cache: io.checkCache, recall: text => answerKept(recallReport(text, request), answer)});
 	if (loaded.recalled) return loaded.recalled;
 	const dataset = createDataset(loaded.store);
 	const report = reportOf(request, dataset);
 	rememberReport(dataset.store, request, report);
-	return report;
+	return answer(report);
+}
+
+function answerKept(report: Report | undefined, answer: (report: Report) => Answer): Answer | undefined {
+	if (report === undefined) return undefined;
+	try {
+		return answer(report);
+	} catch {
+		return undefined;
+	}
 }
 
 /** Runs one command to completion and returns its exit code, or asks the caller to open the explorer. */
@@ -367,8 +381,6 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 			throw new UsageError(`unknown command "${command}"; expected one of ${commands.join(', ')}`);
 		}
 		const mode = outputMode(flags, io);
-		const write = (report: Report) =>
-			io.stdout.write(formatReport(report, {mode, color: wantsColor(io), width: Math.max(40, io.columns), pretty: io.stdoutIsTTY}));
 
 		if (command === 'schema') {
 			expectArguments(command, args, []);
@@ -417,14 +429,16 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 			}
 		}
 		const request = requestFor(command as ReportCommand, args, flags);
-		const report = await reportFor(request, db, io);
-		write(report);
-		if (request.command === 'check') {
-			const worst = severities.indexOf((flags.failOn ?? 'warning') as Severity);
-			const found = (report as CheckReport).findings.some(finding => severities.indexOf(finding.severity) >= worst);
-			return {exitCode: found ? exitCodes.findings : exitCodes.ok};
-		}
-		return {exitCode: exitCodes.ok};
+		const worst = severities.indexOf((flags.failOn ?? 'warning') as Severity);
+		const {text, exitCode} = await answerFor(request, db, io, report => ({
+			text: formatReport(report, {mode, color: wantsColor(io), width: Math.max(40, io.columns), pretty: io.stdoutIsTTY}),
+			exitCode:
+				request.command === 'check' && (report as CheckReport).findings.some(finding => severities.indexOf(finding.severity) >= worst)
+					? exitCodes.findings
+					: exitCodes.ok,
+		}));
+		io.stdout.write(text);
+		return {exitCode};
 	} catch (error) {
 		const {text, exitCode} = reportError(error, debug);
 		io.stderr.write(text);

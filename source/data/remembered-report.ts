@@ -15,6 +15,24 @@ const kindOf = (request: ReportRequest) => JSON.stringify(request);
 
 const isWholeCheck = (request: ReportRequest) => request.command === 'check' && request.quarter === null;
 
+/** The lists each command's report holds at its top: a kept report without them is not one. */
+const listsOf: {[C in Report['command']]: ReadonlyArray<keyof Extract<Report, {command: C}>>} = {
+	quarters: ['quarters', 'spans'],
+	segments: ['quarters', 'rows'],
+	centers: ['sites'],
+	balance: ['quarters', 'rows'],
+	diff: ['rows'],
+	show: ['figures', 'spans', 'events'],
+	check: ['rules', 'findings'],
+};
+
+/** Whether `value`, read back for `request`, is a report of this build's format for its command, its lists in place. */
+function fits(value: unknown, request: ReportRequest): value is Report {
+	if (typeof value !== 'object' || value === null) return false;
+	const report = value as Record<string, unknown>;
+	return report.format === OUTPUT_FORMAT && report.command === request.command && listsOf[request.command].every(key => Array.isArray(report[key]));
+}
+
 /** The report kept for `request` on `text`; undefined when none is, or what is kept does not fit. */
 export function recallReport(text: StoreText, request: ReportRequest): Report | undefined {
 	if (isWholeCheck(request)) return recallFindings(text);
@@ -26,8 +44,7 @@ export function recallReport(text: StoreText, request: ReportRequest): Report | 
 	} catch {
 		return undefined;
 	}
-	const fits = typeof report === 'object' && report !== null && (report as Report).format === OUTPUT_FORMAT && (report as Report).command === request.command;
-	return fits ? (report as Report) : undefined;
+	return fits(report, request) ? report : undefined;
 }
 
 /**

@@ -113,6 +113,8 @@ describe('remembered reports, in the built command line', () => {
 		['another command\'s report', (report: any) => ({...report, command: 'diff'})],
 		['another format', (report: any) => ({...report, format: report.format + 1})],
 		['no report at all', () => 'null'],
+		['its command\'s report without a list it holds', (report: any) => ({...report, quarters: undefined})],
+		['its command\'s report with a list that is not one', (report: any) => ({...report, spans: {}})],
 	];
 	it.each(damages)('work the report out again when its entry holds %s, and write the entry anew', (name, damage) => {
 		const dir = freshCache();
@@ -317,6 +319,7 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		['another request', parts => smallEntry({...parts, header: {...parts.header, kind: JSON.stringify({command: 'segments', quarter: null})}})],
 		['a body that is not JSON', parts => smallEntry({...parts, body: Buffer.from('{"quarters":')})],
 		['another command\'s report', parts => smallEntry({...parts, body: Buffer.from(JSON.stringify({...JSON.parse(parts.body.toString()), command: 'diff'}))})],
+		['its command\'s report without a list it holds', parts => smallEntry({...parts, body: Buffer.from(JSON.stringify({...JSON.parse(parts.body.toString()), spans: undefined}))})],
 	];
 	it.each(damages)('work the report out again when its entry holds %s, and write the entry anew', (_name, damage) => {
 		const store = copyStore();
@@ -327,6 +330,22 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		const damaged = damage(smallEntryParts(good));
 		expect(damaged.equals(good)).toBe(false);
 		writeFileSync(entry, damaged);
+		expect(outcome(runWith(dir, args))).toEqual(outcome(first));
+		expect(readFileSync(entry).equals(good)).toBe(true);
+	});
+
+	it.each([
+		['quarters', ['quarters'], (report: any) => ({...report, quarters: [null]})],
+		['a quarter\'s check', ['check', '--quarter', 'latest'], (report: any) => ({...report, findings: [null, ...report.findings]})],
+	])('work %s out again when what its entry holds cannot be drawn or give an exit code, and write the entry anew', (_name, request, damage) => {
+		const store = copyStore();
+		const dir = freshCache();
+		const args = [...request, '--db', store];
+		const {run: first, entry} = added(dir, () => runWith(dir, args));
+		expect(first.code).not.toBe(1);
+		const good = readFileSync(entry);
+		const parts = smallEntryParts(good);
+		writeFileSync(entry, smallEntry({...parts, body: Buffer.from(JSON.stringify(damage(JSON.parse(parts.body.toString()))))}));
 		expect(outcome(runWith(dir, args))).toEqual(outcome(first));
 		expect(readFileSync(entry).equals(good)).toBe(true);
 	});
