@@ -386,13 +386,18 @@ describe('output to a pipe or a file', () => {
 		expect(run.stdout).toBe(expected);
 	});
 
-	it('is written without node:tty or node:net, which a terminal is asked with', () => {
+	it('is written to a pipe or /dev/null without node:tty or node:net, which a terminal is asked with', () => {
 		const piped = runRecordingBuiltins(['quarters', '--json']);
 		expect(piped.code).toBe(0);
 		// The recorder saw this process: vm compiles the bundles, and a bare Node start does not load it.
 		expect(piped.builtins).toContain('vm');
 		expect(piped.builtins).not.toContain('tty');
 		expect(piped.builtins).not.toContain('net');
+		// Nor to /dev/null, a character device as a terminal is.
+		const discarded = runRecordingBuiltins(['quarters', '--json'], {discarded: true});
+		expect(discarded.code).toBe(0);
+		expect(discarded.builtins).toContain('vm');
+		expect(discarded.builtins).not.toContain('tty');
 		const onTerminal = runRecordingBuiltins(['quarters', '--json'], {terminal: true});
 		expect(onTerminal.code).toBe(0);
 		expect(onTerminal.builtins).toContain('tty');

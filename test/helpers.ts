@@ -152,28 +152,31 @@ export async function openAndQuit(argv: readonly string[], env: NodeJS.ProcessEn
 	return session.close('q');
 }
 
+/** How a recorded run is run: in a terminal, or with its output sent to /dev/null (`discarded`); else piped. */
+type RecordingOptions = {env?: Record<string, string | undefined>; terminal?: boolean; discarded?: boolean};
+
 /**
- * Runs the built CLI with `args`, piped or in a terminal (through `script`), with `fixture` (in
+ * Runs the built CLI with `args`, piped, discarded or in a terminal (through `script`), with `fixture` (in
  * test/fixtures) required first; what the fixture wrote to the file named by `logVariable`.
  */
 export function runRecording(
 	fixture: string,
 	logVariable: string,
 	args: readonly string[],
-	{env = {}, terminal = false}: {env?: Record<string, string | undefined>; terminal?: boolean} = {},
+	{env = {}, terminal = false, discarded = false}: RecordingOptions = {},
 ): Run & {log: string} {
 	const log = path.join(tempDirectory(), 'log.txt');
 	const argv = [process.execPath, '--require', path.join(root, 'test', 'fixtures', fixture), cli, ...args];
 	const options = {encoding: 'utf8' as const, env: {...process.env, ...env, [logVariable]: log} as NodeJS.ProcessEnv, timeout: 20_000};
 	const run = terminal
 		? spawnSync('script', ['-qfec', argv.map(word => shellQuote(word)).join(' '), '/dev/null'], options)
-		: spawnSync(argv[0]!, argv.slice(1), {...options, stdio: ['ignore', 'pipe', 'pipe']});
+		: spawnSync(argv[0]!, argv.slice(1), {...options, stdio: ['ignore', discarded ? 'ignore' : 'pipe', 'pipe']});
 	// A run that timed out or crashed may have written nothing: its status and stderr say why.
 	return {code: run.status, stdout: run.stdout, stderr: run.stderr, log: existsSync(log) ? readFileSync(log, 'utf8') : ''};
 }
 
 /** {@link runRecording} with the Node built-in modules the CLI loads (test/fixtures/record-builtins.cjs). */
-export function runRecordingBuiltins(args: readonly string[], options: {env?: Record<string, string | undefined>; terminal?: boolean} = {}): Run & {builtins: string[]} {
+export function runRecordingBuiltins(args: readonly string[], options: RecordingOptions = {}): Run & {builtins: string[]} {
 	const {log, ...run} = runRecording('record-builtins.cjs', 'QUARTERDECK_BUILTINS_LOG', args, options);
 	return {...run, builtins: log.trim().split('\n')};
 }

@@ -9,15 +9,17 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 export type TextWriter = {write: (text: string) => unknown};
 
 /**
- * Whether a descriptor is a terminal. A pipe or a file is told apart by its type alone: node:tty
- * (which loads node:net) is loaded only for a character device, which a terminal is.
+ * Whether a descriptor is a terminal. A pipe or a file is told apart by its type alone, and the
+ * null device (a character device too, where unwanted output is sent) by its device number: node:tty
+ * (which loads node:net) is loaded only for any other character device, which a terminal is.
  */
 export function isTerminal(fd: number): boolean {
 	const tty = () => process.getBuiltinModule('node:tty').isatty(fd);
 	// A console's type is not a character device everywhere.
 	if (process.platform === 'win32') return tty();
 	try {
-		if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+		const stat = fs.fstatSync(fd);
+		if (!stat.isCharacterDevice() || stat.rdev === fs.statSync('/dev/null', {throwIfNoEntry: false})?.rdev) return false;
 	} catch {
 		return false;
 	}
