@@ -398,6 +398,7 @@ describe('output to a pipe or a file', () => {
 		expect(discarded.code).toBe(0);
 		expect(discarded.builtins).toContain('vm');
 		expect(discarded.builtins).not.toContain('tty');
+		expect(discarded.builtins).not.toContain('net');
 		const onTerminal = runRecordingBuiltins(['quarters', '--json'], {terminal: true});
 		expect(onTerminal.code).toBe(0);
 		expect(onTerminal.builtins).toContain('tty');

@@ -17,13 +17,24 @@ export function isTerminal(fd: number): boolean {
 	const tty = () => process.getBuiltinModule('node:tty').isatty(fd);
 	// A console's type is not a character device everywhere.
 	if (process.platform === 'win32') return tty();
+	let stat: fs.Stats;
 	try {
-		const stat = fs.fstatSync(fd);
-		if (!stat.isCharacterDevice() || stat.rdev === fs.statSync('/dev/null', {throwIfNoEntry: false})?.rdev) return false;
+		stat = fs.fstatSync(fd);
 	} catch {
 		return false;
 	}
-	return tty();
+	if (!stat.isCharacterDevice()) return false;
+	return stat.rdev !== nullDevice() && tty();
+}
+
+/** The null device's number; undefined where it cannot be looked at or is not a character device. */
+function nullDevice(): number | undefined {
+	try {
+		const stat = fs.statSync('/dev/null', {throwIfNoEntry: false});
+		return stat?.isCharacterDevice() ? stat.rdev : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /**
