@@ -338,9 +338,10 @@ type Answer = {text: string; exitCode: number};
 /**
  * The answer to `request` of the store at `db`, given by `answer` from its report: the report
  * remembered for the store's text when there is one (see remembered-report.ts), without parsing the
- * store; else worked out, and then remembered. A kept report that fits its key but cannot be
- * answered (not the shape its command gives) is passed over and worked out again, as a damaged
- * entry is; what a report worked out cannot give still fails.
+ * store; else worked out, answered, and then remembered. A kept report that fits its key but cannot
+ * be answered (not the shape its command gives) is passed over as a damaged entry is, and the store
+ * is read; what a report read from the store cannot give still fails. (The whole store's check then
+ * takes its findings entry again, held to the same shape; see remembered-check.ts.)
  */
 async function answerFor(request: ReportRequest, db: string, io: CommandIo, answer: (report: Report) => Answer): Promise<Answer> {
 	if (io.loaded?.db === db) return answer(reportOf(request, io.loaded.dataset));
@@ -348,8 +349,9 @@ async function answerFor(request: ReportRequest, db: string, io: CommandIo, answ
 	if (loaded.recalled) return loaded.recalled;
 	const dataset = createDataset(loaded.store);
 	const report = reportOf(request, dataset);
+	const answered = answer(report);
 	rememberReport(dataset.store, request, report);
-	return answer(report);
+	return answered;
 }
 
 function answerKept(report: Report | undefined, answer: (report: Report) => Answer): Answer | undefined {

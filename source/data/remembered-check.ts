@@ -28,20 +28,24 @@ function isFinding(value: unknown): value is Finding {
 	);
 }
 
-/** Whether a parsed value is a whole store's report of this build's rules. */
-function isWholeReport(value: unknown): value is CheckReport {
+/**
+ * Whether a parsed value is a check report of this build's rules, for the whole store or for one
+ * quarter (whichever it is, its findings all of it), its summary the count of its findings by
+ * severity: check's exit code is worked out from its findings, and a table shows its summary.
+ */
+export function isCheckReport(value: unknown, quarter: 'whole' | 'quarter'): value is CheckReport {
 	if (typeof value !== 'object' || value === null) return false;
 	const report = value as Record<string, unknown>;
+	if (report.format !== OUTPUT_FORMAT || report.command !== 'check') return false;
+	if (quarter === 'whole' ? report.quarter !== null : !isText(report.quarter)) return false;
+	if (!Array.isArray(report.findings) || !report.findings.every(isFinding)) return false;
+	if (quarter === 'quarter' && !report.findings.every(finding => finding.period === report.quarter)) return false;
+	if (typeof report.summary !== 'object' || report.summary === null) return false;
+	const summary = report.summary as Record<string, unknown>;
+	const findings = report.findings;
 	return (
-		report.format === OUTPUT_FORMAT &&
-		report.command === 'check' &&
-		report.quarter === null &&
-		typeof report.summary === 'object' &&
-		report.summary !== null &&
-		severities.every(severity => Number.isSafeInteger((report.summary as Record<string, unknown>)[severity])) &&
-		JSON.stringify(report.rules) === JSON.stringify(ruleList()) &&
-		Array.isArray(report.findings) &&
-		report.findings.every(isFinding)
+		severities.every(severity => summary[severity] === findings.filter(finding => finding.severity === severity).length) &&
+		JSON.stringify(report.rules) === JSON.stringify(ruleList())
 	);
 }
 
@@ -67,7 +71,7 @@ export function recallFindings(text: StoreText): CheckReport | undefined {
 	} catch {
 		return undefined;
 	}
-	return isWholeReport(report) ? report : undefined;
+	return isCheckReport(report, 'whole') ? report : undefined;
 }
 
 /**

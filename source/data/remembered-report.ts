@@ -1,6 +1,6 @@
 import {OUTPUT_FORMAT, type Report, type ReportRequest} from '../model/reports.js';
 import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
-import {exactJson, recallFindings} from './remembered-check.js';
+import {exactJson, isCheckReport, recallFindings} from './remembered-check.js';
 
 /**
  * A command's report, remembered by the text and the request (see check-cache.ts: beside a large
@@ -15,19 +15,22 @@ const kindOf = (request: ReportRequest) => JSON.stringify(request);
 
 const isWholeCheck = (request: ReportRequest) => request.command === 'check' && request.quarter === null;
 
-/** The lists each command's report holds at its top: a kept report without them is not one. */
-const listsOf: {[C in Report['command']]: ReadonlyArray<keyof Extract<Report, {command: C}>>} = {
+/** The lists each command's report but check's holds at its top: a kept report without them is not one. */
+const listsOf: {[C in Exclude<Report['command'], 'check'>]: ReadonlyArray<keyof Extract<Report, {command: C}>>} = {
 	quarters: ['quarters', 'spans'],
 	segments: ['quarters', 'rows'],
 	centers: ['sites'],
 	balance: ['quarters', 'rows'],
 	diff: ['rows'],
 	show: ['figures', 'spans', 'events'],
-	check: ['rules', 'findings'],
 };
 
-/** Whether `value`, read back for `request`, is a report of this build's format for its command, its lists in place. */
+/**
+ * Whether `value`, read back for `request`, is a report of this build's format for its command, its
+ * lists in place; a quarter's check is held to the whole check's rules (its exit code comes from it).
+ */
 function fits(value: unknown, request: ReportRequest): value is Report {
+	if (request.command === 'check') return isCheckReport(value, 'quarter');
 	if (typeof value !== 'object' || value === null) return false;
 	const report = value as Record<string, unknown>;
 	return report.format === OUTPUT_FORMAT && report.command === request.command && listsOf[request.command].every(key => Array.isArray(report[key]));
