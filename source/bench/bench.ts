@@ -80,7 +80,7 @@ const usage = `
   (also written to .quarterdeck-bench/result.json).
 
   --quick   fewer runs and keys, for a look while working
-  --help    this text
+  --help    this text (also -h)
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -94,7 +94,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 	const unknown = argv.find(argument => argument !== '--quick');
 	if (unknown !== undefined) {
-		log(`bench: unknown argument "${sanitize(unknown)}"; expected --quick or --help`);
+		log(`bench: unknown argument "${sanitize(unknown)}"; expected --quick, --help or -h`);
 		return exitCodes.usage;
 	}
 	const quick = argv.includes('--quick');

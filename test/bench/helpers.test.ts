@@ -150,10 +150,11 @@ describe('the bench command line', () => {
 	const bench = path.join(root, 'dist', 'bench.mjs');
 	const run = (args: string[]) => spawnSync(process.execPath, [bench, ...args], {encoding: 'utf8', timeout: 10_000});
 
-	it('prints its usage for --help and measures nothing', () => {
-		const result = run(['--help']);
+	it.each(['--help', '-h'])('prints its usage for %s and measures nothing', flag => {
+		const result = run([flag]);
 		expect(result.status).toBe(exitCodes.ok);
 		expect(result.stdout).toContain('--quick');
+		expect(result.stdout).toMatch(/[\s(]-h\b/);
 		expect(result.stdout).not.toMatch(/\d+ of \d+ targets met/);
 		expect(result.stderr).toBe('');
 	});
@@ -162,12 +163,13 @@ describe('the bench command line', () => {
 		const result = run(['--quik', '--quick']);
 		expect(result.status).toBe(exitCodes.usage);
 		expect(result.stdout).toBe('');
-		expect(result.stderr.trim().split('\n')).toEqual(['bench: unknown argument "--quik"; expected --quick or --help']);
+		expect(result.stderr.trim().split('\n')).toEqual(['bench: unknown argument "--quik"; expected --quick, --help or -h']);
 	});
 
 	it('strips escape sequences from the argument it names', () => {
 		const result = run(['\u001B[2J--x']);
 		expect(result.status).toBe(exitCodes.usage);
 		expect(result.stderr).not.toContain('\u001B');
+		expect(result.stderr).toContain('"--x"');
 	});
 });
