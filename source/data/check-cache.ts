@@ -141,7 +141,7 @@ function keyOf(data: Uint8Array): string {
 	return `${(first >>> 0).toString(16).padStart(8, '0')}${(second >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** How many of a small store's bytes its entries' names are made from: spread evenly over the store. */
+/** How many of a small store's bytes its entries' names are made from, spread evenly over it from its first byte. */
 const sampled = 512;
 
 /**
@@ -152,9 +152,8 @@ const sampled = 512;
 function textName(text: StoreText): string {
 	if (text.digest !== undefined) return text.digest;
 	const {bytes} = text;
-	const step = Math.max(1, Math.floor(bytes.length / sampled));
 	const sample = new Uint8Array(Math.min(sampled, bytes.length));
-	for (let index = 0; index < sample.length; index++) sample[index] = bytes[index * step]!;
+	for (let index = 0; index < sample.length; index++) sample[index] = bytes[Math.floor((index * bytes.length) / sample.length)]!;
 	return `s${bytes.length}-${keyOf(sample)}`;
 }
 
@@ -208,7 +207,7 @@ export function rememberChecks(cache: CheckCache, digest: string, data: Store, f
 		const {value} = loaded.figures[index]!;
 		if (loaded.figures[index] !== figures[index]) remembered.derived.push([index, Object.is(value, -0) ? '-0' : value]);
 	}
-	writeEntry(cache, entryFile(cache, digest), sealed(digest, JSON.stringify(remembered)), 'checked');
+	writeEntry(cache, entryFile(cache, digest), () => sealed(digest, JSON.stringify(remembered)), 'checked');
 }
 
 /** Keeps the newest entries of `family` in the directory ({@link families}), and removes stale temporary files. */
@@ -287,10 +286,13 @@ function readSmallEntry(file: string, bytes: Buffer, kind: string): string | und
 	return typeof header === 'object' && header !== null && header.kind === kind && header.key === keyOf(body) ? body.toString('utf8') : undefined;
 }
 
-/** Writes `content` to `file`, an entry of `family`, whole or not at all ({@link replaceFile}), and prunes the family. */
-function writeEntry(cache: CheckCache, file: string, content: string | Uint8Array, family: Family): void {
+/**
+ * Writes what `content` makes to `file`, an entry of `family`, whole or not at all
+ * ({@link replaceFile}), and prunes the family; an entry that cannot be made or written is not.
+ */
+function writeEntry(cache: CheckCache, file: string, content: () => string | Uint8Array, family: Family): void {
 	try {
-		replaceFile(file, content, 0o600);
+		replaceFile(file, content(), 0o600);
 		prune(cache.dir, family);
 	} catch {
 		// The command has what it needs; the next one works it out again.
@@ -392,7 +394,7 @@ export function rememberBeside(text: StoreText, kind: string, body: string, fami
 	// One too large to be read back is not written.
 	if (body.length * 3 + (text.bytes?.length ?? 0) > largestEntry) return;
 	const name = kindName(text, kind);
-	const content = text.digest === undefined ? smallEntry(text.bytes, kind, body) : sealed(`${name} ${text.digest}`, body);
+	const content = () => (text.digest === undefined ? smallEntry(text.bytes, kind, body) : sealed(`${name} ${text.digest}`, body));
 	writeEntry(text.cache, besideFile(text, name, family), content, family);
 }
 
