@@ -192,8 +192,8 @@ describe('errors: one line, the thing named, a distinct exit code, nothing writt
 describe('untrusted text from a store', () => {
 	it('is stripped of escape sequences in text, CSV and JSON output', () => {
 		const copy = readJson(otherStore);
-		copy.company.name = 'Evil\u001B]0;pwned\u0007 Corp\u001B[2J';
-		copy.segments[0].name = 'Hard\u009B31mware\u001B[0m';
+		copy.company.name = 'Evil\u001B]0;pwned\u0007 Corp\u001B[2J\u202E';
+		copy.segments[0].name = 'Hard\u009B31mware\u001B[0m\u2066';
 		copy.sites[0].name = 'Plant\u0007 A\r\n\u001BPdcs\u001B\\';
 		copy.sources[0].title = '\u001B]8;;http://evil\u001B\\click\u001B]8;;\u001B\\';
 		const file = writeStoreText(JSON.stringify(copy));
@@ -207,7 +207,7 @@ describe('untrusted text from a store', () => {
 		];
 		for (const run of outputs) {
 			expect(run.code).toBe(0);
-			expect(run.stdout.replaceAll('\r\n', '\n')).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+			expect(run.stdout.replaceAll('\r\n', '\n')).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202E\u2066]/);
 		}
 		expect(outputs[1]!.stdout).toContain('Hardware');
 		expect(outputs[2]!.stdout).toContain('Plant A');

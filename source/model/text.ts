@@ -1,19 +1,23 @@
 // Escape sequences first (so their parameters go with them), then any lone control character.
 const escapeSequence =
 	/\u001B\][^\u0007\u001B\u009C]*(?:\u0007|\u001B\\|\u009C)?|\u009D[^\u0007\u001B\u009C]*(?:\u0007|\u001B\\|\u009C)?|(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]?|\u001B[PX^_][^\u001B\u009C]*(?:\u001B\\|\u009C)?|[\u0090\u0098\u009E\u009F][^\u001B\u009C]*(?:\u001B\\|\u009C)?|\u001B[ -/]*[0-~]?/g;
-const controlCharacter = /[\u0000-\u001F\u007F-\u009F]/g;
+// C0 and C1 controls, and the marks and embeddings that reorder text drawn after them (bidi).
+const controlCharacter = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /**
  * Makes untrusted text safe to print on a terminal: removes escape sequences (CSI, OSC, DCS and
- * the rest, in their 7-bit and 8-bit forms) and every other C0 and C1 control character. Line
- * breaks and tabs become spaces, so one value stays on one line and in one column.
+ * the rest, in their 7-bit and 8-bit forms), every other C0 and C1 control character, and the
+ * bidirectional controls that would make a terminal show text in another order than it is (the
+ * marks U+061C, U+200E, U+200F, the embeddings and overrides U+202A–U+202E and the isolates
+ * U+2066–U+2069). Line breaks and tabs become spaces, so one value stays on one line and in one
+ * column.
  */
 export function sanitize(text: string): string {
 	return text.replace(escapeSequence, '').replace(/[\t\n\r]/g, ' ').replace(controlCharacter, '');
 }
 
 // Every escape sequence starts with a control character, so text without one is already safe.
-const anyControl = /[\u0000-\u001F\u007F-\u009F]/;
+const anyControl = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 /**
  * Values known to hold no control character. One set for the process, found under a global symbol:
@@ -34,7 +38,7 @@ export function markSafe<T extends object>(value: T): T {
 /**
  * True when no string parsed from the JSON `text` can hold a control character. A parse that
  * succeeded met raw control characters only as whitespace between tokens; what is left to look for
- * are escapes that make one (`\n`, `\u001b`) and raw DEL and C1 characters, which JSON lets through.
+ * are escapes that make one (`\n`, `\u001b`) and raw DEL, C1 and bidi controls, which JSON lets through.
  * A few single-character scans of the text: far less than walking the value it gives.
  */
 export function jsonTextIsPlain(text: string): boolean {
@@ -47,8 +51,8 @@ export function jsonTextIsPlain(text: string): boolean {
 		}
 	}
 	if (text.includes('\u007F')) return false;
-	// Text whose UTF-8 is as long as it is holds only ASCII, so no C1 character either.
-	return Buffer.byteLength(text) === text.length || !/[\u0080-\u009F]/.test(text);
+	// Text whose UTF-8 is as long as it is holds only ASCII, so no C1 or bidi control either.
+	return Buffer.byteLength(text) === text.length || !/[\u0080-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/.test(text);
 }
 
 /**

@@ -66,13 +66,14 @@ export function writeCsv(table: Table): string {
 }
 
 /**
- * JSON, pretty or compact. Control characters inside strings are escaped by JSON itself; the 8-bit
- * controls JSON leaves raw (U+007F–U+009F) are escaped too, so the output is safe on a terminal
- * and still reads back to the same data.
+ * JSON, pretty or compact. Control characters inside strings are escaped by JSON itself; the
+ * controls JSON leaves raw (U+007F–U+009F, and the bidi controls sanitize removes) and the line and
+ * paragraph separators are escaped too, so the output is safe on a terminal and still reads back
+ * to the same data.
  */
 export function writeJson(value: unknown, pretty: boolean): string {
 	const body = JSON.stringify(value, null, pretty ? 2 : undefined).replace(
-		/[\u007F-\u009F\u2028\u2029]/g,
+		/[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g,
 		character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
 	);
 	return `${body}\n`;

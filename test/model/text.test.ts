@@ -15,9 +15,13 @@ describe('sanitize', () => {
 		['line\nbreak\tand tab\r', 'line break and tab '],
 		['c1 \u0085 next line', 'c1  next line'],
 		['Dartmouth-Hitchcock “quoted” – dash', 'Dartmouth-Hitchcock “quoted” – dash'],
+		['right-to-left override \u202Etxt.exe', 'right-to-left override txt.exe'],
+		['isolates \u2066a\u2069 \u2067b\u2069 \u2068c\u2069', 'isolates a b c'],
+		['marks \u200Ea\u200Fb\u061C and embeddings \u202A\u202B\u202C\u202D', 'marks ab and embeddings '],
+		['Arabic and Hebrew letters: \u0627\u05D0, joiners \u200D', 'Arabic and Hebrew letters: \u0627\u05D0, joiners \u200D'],
 	])('%j', (input, expected) => {
 		expect(sanitize(input)).toBe(expected);
-		expect(sanitize(input)).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/);
+		expect(sanitize(input)).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
 	});
 
 	it('reaches every string in a structure', () => {
@@ -65,6 +69,22 @@ describe('jsonTextIsPlain', () => {
 			}
 		}
 		expect(plain).toBe((0x400 - 32 - 33) * 4);
+	});
+
+	// The same for every character around the bidi controls, which sanitize removes too.
+	it.each([
+		['U+0600–U+061F', 0x0600, 0x0620, 1],
+		['U+2000–U+206F', 0x2000, 0x2070, 2 + 5 + 4],
+	])('says plain exactly when sanitizing would change nothing, for every character in %s', (_range, from, to, controls) => {
+		let notPlain = 0;
+		for (let code = from; code < to; code++) {
+			const text = `a${String.fromCharCode(code)}b`;
+			for (const json of [JSON.stringify(text), escapeAll(text), JSON.stringify({[text]: 1}), `{${escapeAll(text)}: [1]}`]) {
+				expect(jsonTextIsPlain(json), json).toBe(unchanged(json));
+				if (!jsonTextIsPlain(json)) notPlain++;
+			}
+		}
+		expect(notPlain).toBe(controls * 4);
 	});
 
 	it.each([
