@@ -115,7 +115,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	await writeGeneratedStore(large, generateStore(largeStoreSize));
 	const stores = [
 		{name: 'shipped', file: path.join(root, 'data', 'hemacare.json'), scriptRuns: quick ? 7 : 15, frameRuns: quick ? 4 : 8},
-		{name: 'large', file: large, scriptRuns: quick ? 5 : 9, frameRuns: quick ? 3 : 6},
+		{name: 'large', file: large, scriptRuns: quick ? 7 : 15, frameRuns: quick ? 4 : 8},
 	];
 	const counts = quick
 		? {paneSwitch: 9, quarterChange: 10, scroll: 20, openDiff: 6, diffQuarter: 6}
