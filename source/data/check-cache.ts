@@ -141,7 +141,7 @@ function keyOf(data: Uint8Array): string {
 	return `${(first >>> 0).toString(16).padStart(8, '0')}${(second >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** How many of a small store's bytes its entries' names are made from, spread evenly over it from its first byte. */
+/** How many of a small store's bytes its entries' names are made from, spread evenly over it from its first byte to its last. */
 const sampled = 512;
 
 /**
@@ -153,7 +153,8 @@ function textName(text: StoreText): string {
 	if (text.digest !== undefined) return text.digest;
 	const {bytes} = text;
 	const sample = new Uint8Array(Math.min(sampled, bytes.length));
-	for (let index = 0; index < sample.length; index++) sample[index] = bytes[Math.floor((index * bytes.length) / sample.length)]!;
+	const last = Math.max(1, sample.length - 1);
+	for (let index = 0; index < sample.length; index++) sample[index] = bytes[Math.floor((index * (bytes.length - 1)) / last)]!;
 	return `s${bytes.length}-${keyOf(sample)}`;
 }
 

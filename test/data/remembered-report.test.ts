@@ -253,14 +253,30 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		expect(reportsIn(dir)).toHaveLength(small.length - 1);
 	});
 
+	it('name an entry anew when the store\'s last byte changed at the same size', () => {
+		const store = copyStore();
+		const original = readFileSync(store);
+		expect(original.length).toBeGreaterThan(2 * 512);
+		const dir = freshCache();
+		const args = ['quarters', '--json', '--db', store];
+		const {run: first, entry} = added(dir, () => runWith(dir, args));
+		const changed = Buffer.from(original);
+		changed[changed.length - 1] = original.at(-1) === 0x0a ? 0x20 : 0x0a;
+		writeFileSync(store, changed);
+		const {run: again, entry: renamed} = added(dir, () => runWith(dir, args));
+		expect(outcome(again)).toEqual(outcome(first));
+		expect(renamed).not.toBe(entry);
+		expect(reportsIn(dir)).toHaveLength(2);
+	});
+
 	it('read the store anew when it changed in place at the same size, a byte its entry\'s name is not made from included', () => {
 		const store = copyStore();
 		const original = readFileSync(store);
 		const dir = freshCache();
 		const args = ['quarters', '--json', '--db', store];
 		const {entry} = added(dir, () => runWith(dir, args));
-		// A letter of the company's name that the name's key leaves out (it is made from 512 bytes spread evenly over the file).
-		const sampled = new Set(Array.from({length: 512}, (_, index) => Math.floor((index * original.length) / 512)));
+		// A letter of the company's name that the name's key leaves out (it is made from 512 bytes spread evenly over the file, first to last).
+		const sampled = new Set(Array.from({length: 512}, (_, index) => Math.floor((index * (original.length - 1)) / 511)));
 		const name = JSON.parse(original.toString()).company.name as string;
 		const at = original.indexOf(JSON.stringify(name)) + 1;
 		const letter = Array.from(name, (_char, index) => at + index).find(index => !sampled.has(index) && /[a-z]/.test(String.fromCharCode(original[index]!)))!;
