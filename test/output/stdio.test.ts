@@ -11,14 +11,28 @@ const open = (file: string, flags: string) => {
 	return fd;
 };
 
+/** Whether this machine gives a pseudo-terminal to open (a container may have no /dev/ptmx). */
+const hasPty = (() => {
+	try {
+		fs.closeSync(fs.openSync('/dev/ptmx', 'r+'));
+		return true;
+	} catch {
+		return false;
+	}
+})();
+const withPty = it.skipIf(!hasPty);
+
 afterEach(() => {
 	vi.restoreAllMocks();
 	for (const fd of opened.splice(0)) fs.closeSync(fd);
 });
 
 describe.skipIf(process.platform === 'win32')('isTerminal', () => {
-	it('tells a pseudo-terminal from the null device, a file and another character device', () => {
+	withPty('takes a pseudo-terminal for one', () => {
 		expect(isTerminal(open('/dev/ptmx', 'r+'))).toBe(true);
+	});
+
+	it('tells the null device, a file and another character device from a terminal', () => {
 		expect(isTerminal(open('/dev/null', 'w'))).toBe(false);
 		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'quarterdeck-test-')), 'out');
 		try {
@@ -29,7 +43,7 @@ describe.skipIf(process.platform === 'win32')('isTerminal', () => {
 		expect(isTerminal(open('/dev/zero', 'r'))).toBe(false);
 	});
 
-	it('takes a terminal for one when the null device cannot be looked at', () => {
+	withPty('takes a terminal for one when the null device cannot be looked at', () => {
 		const terminal = open('/dev/ptmx', 'r+');
 		const statSync = fs.statSync;
 		vi.spyOn(fs, 'statSync').mockImplementation(((file: fs.PathLike, options?: fs.StatSyncOptions) => {
@@ -40,7 +54,7 @@ describe.skipIf(process.platform === 'win32')('isTerminal', () => {
 		expect(fs.statSync).toHaveBeenCalledWith('/dev/null', expect.anything());
 	});
 
-	it('takes a terminal for one when the null device is not a character device', () => {
+	withPty('takes a terminal for one when the null device is not a character device', () => {
 		const terminal = open('/dev/ptmx', 'r+');
 		const file = fs.statSync(os.tmpdir());
 		vi.spyOn(fs, 'statSync').mockImplementation((() => Object.assign(Object.create(Object.getPrototypeOf(file)), file, {rdev: fs.fstatSync(terminal).rdev})) as unknown as typeof fs.statSync);
