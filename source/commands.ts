@@ -3,7 +3,7 @@ import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import type {CheckCache} from './data/check-cache.js';
-import {checkWholeStore} from './data/remembered-check.js';
+import {rememberedCheck} from './data/remembered-check.js';
 import {recallReport, rememberReport} from './data/remembered-report.js';
 import {loadStore, loadStoreOrRecall, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
@@ -322,7 +322,7 @@ function reportOf(request: ReportRequest, dataset: Dataset): Report {
 			return compareQuarters(dataset, a, b);
 		}
 		case 'check':
-			return request.quarter === null ? checkWholeStore(dataset) : checkStore(dataset, quarter(request.quarter, '--quarter'));
+			return request.quarter === null ? (rememberedCheck(dataset) ?? checkStore(dataset)) : checkStore(dataset, quarter(request.quarter, '--quarter'));
 	}
 }
 
@@ -340,8 +340,9 @@ type Answer = {text: string; exitCode: number};
  * remembered for the store's text when there is one (see remembered-report.ts), without parsing the
  * store; else worked out, answered, and then remembered. A kept report that fits its key but cannot
  * be answered (not the shape its command gives) is passed over as a damaged entry is, and the store
- * is read; what a report read from the store cannot give still fails. (The whole store's check then
- * takes its findings entry again, held to the same shape; see remembered-check.ts.)
+ * is read; what a report read from the store cannot give still fails, and is not remembered. (The
+ * whole store's check then takes its findings entry again, held to the same shape; see
+ * remembered-check.ts.)
  */
 async function answerFor(request: ReportRequest, db: string, io: CommandIo, answer: (report: Report) => Answer): Promise<Answer> {
 	if (io.loaded?.db === db) return answer(reportOf(request, io.loaded.dataset));

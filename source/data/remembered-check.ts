@@ -1,51 +1,94 @@
-import {checkStore, ruleList, rules, severities, type CheckReport, type Finding} from '../model/check.js';
+import {compareFindings, ruleList, rules, ruleSeverity, severities, type CheckReport, type Finding, type RuleId} from '../model/check.js';
 import type {Dataset} from '../model/dataset.js';
-import {OUTPUT_FORMAT} from '../model/reports.js';
+import {isQuarter, parsePeriod, writtenQuarter} from '../model/period.js';
+import {OUTPUT_FORMAT, type FigureView} from '../model/reports.js';
 import {jsonTextIsPlain} from '../model/text.js';
 import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
 
 /** Under what name a store's whole check report is kept beside its remembered checks. */
 const kind = 'findings';
 
-const isText = (value: unknown): value is string => typeof value === 'string';
-const isTextOrNull = (value: unknown) => value === null || typeof value === 'string';
-const isNumberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
+type Check = (value: unknown) => boolean;
 
-function isFinding(value: unknown): value is Finding {
-	if (typeof value !== 'object' || value === null) return false;
-	const finding = value as Record<string, unknown>;
-	return (
-		Object.hasOwn(rules, finding.rule as string) &&
-		(severities as readonly unknown[]).includes(finding.severity) &&
-		isText(finding.period) &&
-		isText(finding.message) &&
-		Array.isArray(finding.figures) &&
-		finding.figures.every(figure => typeof figure === 'object' && figure !== null && isText((figure as {id?: unknown}).id)) &&
-		Array.isArray(finding.sites) &&
-		finding.sites.every(isText) &&
-		isTextOrNull(finding.arithmetic) &&
-		['expected', 'actual', 'gap', 'tolerance'].every(key => isNumberOrNull(finding[key]))
-	);
+const isText: Check = value => typeof value === 'string';
+const isTextOrNull: Check = value => value === null || typeof value === 'string';
+const isNumber: Check = value => typeof value === 'number' && Number.isFinite(value);
+const isNumberOrNull: Check = value => value === null || isNumber(value);
+const isTextList: Check = value => Array.isArray(value) && value.every(isText);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Whether `value` is an object of exactly the keys of `fields`, each of which its check passes. */
+function holds(value: unknown, fields: Readonly<Record<string, Check>>, count: number): value is Record<string, unknown> {
+	if (!isRecord(value) || Object.keys(value).length !== count) return false;
+	for (const key in fields) if (!Object.hasOwn(value, key) || !fields[key]!(value[key])) return false;
+	return true;
 }
 
+/** A figure as a finding names it (see viewFigure), field by field. */
+const figureFields: Record<keyof FigureView, Check> = {
+	id: isText,
+	period: isText,
+	metric: isText,
+	metricName: isText,
+	segment: isTextOrNull,
+	sites: isTextList,
+	measure: isText,
+	compareTo: isTextOrNull,
+	value: isNumber,
+	unit: isText,
+	kind: value => value === 'stated' || value === 'derived',
+	qualifier: isTextOrNull,
+	source: isTextOrNull,
+	quote: isTextOrNull,
+	formula: isTextOrNull,
+	inputs: value => value === null || (isRecord(value) && Object.values(value).every(isText)),
+	note: isTextOrNull,
+};
+const figureCount = Object.keys(figureFields).length;
+
+/** A finding, its severity its rule's and its period one a store can hold. */
+const findingFields: Record<keyof Finding, Check> = {
+	rule: value => isText(value) && Object.hasOwn(rules, value as string),
+	severity: isText,
+	period: value => isText(value) && parsePeriod(value as string) !== undefined,
+	message: isText,
+	figures: value => Array.isArray(value) && value.every(figure => holds(figure, figureFields, figureCount)),
+	sites: isTextList,
+	arithmetic: isTextOrNull,
+	expected: isNumberOrNull,
+	actual: isNumberOrNull,
+	gap: isNumberOrNull,
+	tolerance: isNumberOrNull,
+};
+const findingCount = Object.keys(findingFields).length;
+
+const isFinding = (value: unknown): value is Finding => holds(value, findingFields, findingCount) && value.severity === ruleSeverity[value.rule as RuleId];
+
+const reportKeys: ReadonlyArray<keyof CheckReport> = ['format', 'command', 'quarter', 'summary', 'rules', 'findings'];
+
 /**
- * Whether a parsed value is a check report of this build's rules, for the whole store or for one
- * quarter (whichever it is, its findings all of it), its summary the count of its findings by
- * severity: check's exit code is worked out from its findings, and a table shows its summary.
+ * Whether a parsed value is, key for key, a check report of this build's rules: of the whole store
+ * (`quarter` null) or of the quarter `quarter` names as a user wrote it (any one, for `latest`),
+ * its findings all of it and in check's order, its summary the count of its findings by severity.
+ * check's exit code is worked out from its findings, a table shows its summary, and its text draws
+ * every finding's figures.
  */
-export function isCheckReport(value: unknown, quarter: 'whole' | 'quarter'): value is CheckReport {
-	if (typeof value !== 'object' || value === null) return false;
-	const report = value as Record<string, unknown>;
-	if (report.format !== OUTPUT_FORMAT || report.command !== 'check') return false;
-	if (quarter === 'whole' ? report.quarter !== null : !isText(report.quarter)) return false;
-	if (!Array.isArray(report.findings) || !report.findings.every(isFinding)) return false;
-	if (quarter === 'quarter' && !report.findings.every(finding => finding.period === report.quarter)) return false;
-	if (typeof report.summary !== 'object' || report.summary === null) return false;
-	const summary = report.summary as Record<string, unknown>;
-	const findings = report.findings;
+export function isCheckReport(value: unknown, quarter: string | null): value is CheckReport {
+	if (!isRecord(value) || Object.keys(value).length !== reportKeys.length || !reportKeys.every(key => Object.hasOwn(value, key))) return false;
+	if (value.format !== OUTPUT_FORMAT || value.command !== 'check') return false;
+	if (quarter === null ? value.quarter !== null : !isText(value.quarter) || !isQuarter(value.quarter as string)) return false;
+	const written = quarter === null ? undefined : writtenQuarter(quarter);
+	if (written !== undefined && value.quarter !== written) return false;
+	const findings = value.findings;
+	if (!Array.isArray(findings) || !findings.every(isFinding)) return false;
+	if (value.quarter !== null && !findings.every(finding => finding.period === value.quarter)) return false;
+	if (!findings.every((finding, index) => index === 0 || compareFindings(findings[index - 1]!, finding) <= 0)) return false;
+	const summary = value.summary;
 	return (
+		isRecord(summary) &&
+		Object.keys(summary).length === severities.length &&
 		severities.every(severity => summary[severity] === findings.filter(finding => finding.severity === severity).length) &&
-		JSON.stringify(report.rules) === JSON.stringify(ruleList())
+		JSON.stringify(value.rules) === JSON.stringify(ruleList())
 	);
 }
 
@@ -71,7 +114,7 @@ export function recallFindings(text: StoreText): CheckReport | undefined {
 	} catch {
 		return undefined;
 	}
-	return isCheckReport(report, 'whole') ? report : undefined;
+	return isCheckReport(report, null) ? report : undefined;
 }
 
 /**
@@ -92,22 +135,13 @@ export function exactJson(value: unknown): string | undefined {
 }
 
 /**
- * Keeps the whole store's check `report` for the next command that reads the same text (see
- * {@link rememberedCheck}). A report whose text could hold a control character (from a store's
- * names or quotes) is not kept: the explorer checks its safe copy of such a store itself.
+ * Keeps the whole store's check `report`, worked out from `store`, for the next command that reads
+ * the same text (see {@link rememberedCheck}). A report whose text could hold a control character
+ * (from a store's names or quotes) is not kept: the explorer checks its safe copy of such a store itself.
  */
-export function rememberCheck(dataset: Dataset, report: CheckReport): void {
-	const text = storeTextOf(dataset.store);
+export function rememberCheck(store: object, report: CheckReport): void {
+	const text = storeTextOf(store);
 	if (!text) return;
 	const body = exactJson(report);
 	if (body !== undefined && jsonTextIsPlain(body)) rememberBeside(text, kind, body);
-}
-
-/** The whole store's check report: remembered for a large store's text, else worked out (and remembered). */
-export function checkWholeStore(dataset: Dataset): CheckReport {
-	const remembered = rememberedCheck(dataset);
-	if (remembered) return remembered;
-	const report = checkStore(dataset);
-	rememberCheck(dataset, report);
-	return report;
 }

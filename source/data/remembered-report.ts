@@ -1,6 +1,7 @@
 import {OUTPUT_FORMAT, type Report, type ReportRequest} from '../model/reports.js';
 import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
-import {exactJson, isCheckReport, recallFindings} from './remembered-check.js';
+import type {CheckReport} from '../model/check.js';
+import {exactJson, isCheckReport, recallFindings, rememberCheck} from './remembered-check.js';
 
 /**
  * A command's report, remembered by the text and the request (see check-cache.ts: beside a large
@@ -27,10 +28,11 @@ const listsOf: {[C in Exclude<Report['command'], 'check'>]: ReadonlyArray<keyof 
 
 /**
  * Whether `value`, read back for `request`, is a report of this build's format for its command, its
- * lists in place; a quarter's check is held to the whole check's rules (its exit code comes from it).
+ * lists in place; a quarter's check is held, key for key, to what check gives (its exit code comes
+ * from it), as the whole store's is.
  */
 function fits(value: unknown, request: ReportRequest): value is Report {
-	if (request.command === 'check') return isCheckReport(value, 'quarter');
+	if (request.command === 'check') return isCheckReport(value, request.quarter);
 	if (typeof value !== 'object' || value === null) return false;
 	const report = value as Record<string, unknown>;
 	return report.format === OUTPUT_FORMAT && report.command === request.command && listsOf[request.command].every(key => Array.isArray(report[key]));
@@ -52,12 +54,13 @@ export function recallReport(text: StoreText, request: ReportRequest): Report | 
 
 /**
  * Keeps `report`, worked out for `request` from `store`, for the next command that asks for it of
- * the same text; nothing for a store read without a cache or from a small store's pipe, nor for a
- * report JSON would not give back as it is.
+ * the same text (the whole store's check as its findings entry); nothing for a store read without a
+ * cache or from a small store's pipe, nor for a report JSON would not give back as it is.
  */
 export function rememberReport(store: object, request: ReportRequest, report: Report): void {
+	if (isWholeCheck(request)) return rememberCheck(store, report as CheckReport);
 	const text = storeTextOf(store);
-	if (!text || isWholeCheck(request)) return;
+	if (!text) return;
 	const body = exactJson(report);
 	if (body !== undefined) rememberBeside(text, kindOf(request), body, 'report');
 }

@@ -29,7 +29,8 @@ export const rules = {
 
 export type RuleId = keyof typeof rules;
 
-const ruleSeverity: Record<RuleId, Severity> = {
+/** How severe each rule's findings are: a finding's severity is its rule's. */
+export const ruleSeverity: Readonly<Record<RuleId, Severity>> = {
 	'conflicting-values': 'error',
 	'qualifier-differs': 'info',
 	sum: 'error',
@@ -129,6 +130,11 @@ export function ruleList(): CheckReport['rules'] {
 	return (Object.keys(rules) as RuleId[]).map(id => ({id, severity: ruleSeverity[id], description: rules[id]}));
 }
 
+/** The order a report lists its findings in: by period, the most severe first, then by rule. */
+export function compareFindings(a: Finding, b: Finding): number {
+	return comparePeriods(a.period, b.period) || severities.indexOf(b.severity) - severities.indexOf(a.severity) || compareText(a.rule, b.rule);
+}
+
 /** Runs every rule over the store (or the findings of one quarter) and reports what fails. */
 export function checkStore(dataset: Dataset, quarter?: string): CheckReport {
 	const steps = checkSteps(dataset, quarter);
@@ -178,7 +184,7 @@ export function* checkSteps(dataset: Dataset, quarter?: string): Generator<void,
 	yield* checkSiteLists(dataset, add);
 
 	const selected = quarter === undefined ? findings : findings.filter(finding => finding.period === quarter);
-	selected.sort((a, b) => comparePeriods(a.period, b.period) || severities.indexOf(b.severity) - severities.indexOf(a.severity) || compareText(a.rule, b.rule));
+	selected.sort(compareFindings);
 	const summary = {info: 0, warning: 0, error: 0};
 	for (const finding of selected) summary[finding.severity]++;
 	return {

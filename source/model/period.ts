@@ -84,6 +84,15 @@ const quarterForms = [
 	/^q([1-4])\s*[- ]?\s*(\d{4})$/i, // Q2 2004, q2-2004, Q22004
 ];
 
+/** The quarter `text` names in one of the forms a user types (`2004Q2`, `q2-2004`); undefined for any other text, `latest` included. */
+export function writtenQuarter(text: string): string | undefined {
+	for (const [index, form] of quarterForms.entries()) {
+		const match = form.exec(text.trim());
+		if (match) return index === 0 ? `${match[1]}Q${match[2]}` : `${match[2]}Q${match[1]}`;
+	}
+	return undefined;
+}
+
 /**
  * Reads a quarter as a user types it: `2004Q2`, `2004-Q2`, `Q2 2004`, `q2-2004`, or relative to the
  * store's newest quarter: `latest`, `latest-1`, `latest-4` (a year earlier). The quarter must be one
@@ -96,16 +105,7 @@ export function resolveQuarter(input: string, quarters: readonly string[], argum
 	if (relative) {
 		const newest = quarters.at(-1);
 		if (newest !== undefined) quarter = quarterFromOrdinal(quarterOrdinal(newest) - Number(relative[1] ?? 0));
-	} else {
-		for (const [index, form] of quarterForms.entries()) {
-			const match = form.exec(text);
-			if (match) {
-				const [year, q] = index === 0 ? [match[1], match[2]] : [match[2], match[1]];
-				quarter = `${year}Q${q}`;
-				break;
-			}
-		}
-	}
+	} else quarter = writtenQuarter(text);
 
 	if (quarter !== undefined && quarters.includes(quarter)) return quarter;
 	const known = quarters.length > 0 ? quarters.join(', ') : 'none: the store has no quarters';

@@ -33,7 +33,7 @@ export function findingsLater(dataset: Dataset): Promise<FindingIndex> {
 	let task = findingTasks.get(dataset);
 	if (!task) {
 		task = runInSlices(checkSteps(dataset)).then(report => {
-			rememberCheck(dataset, report);
+			rememberCheck(dataset.store, report);
 			const findings = indexFindings(report);
 			findingIndexes.set(dataset, findings);
 			return findings;

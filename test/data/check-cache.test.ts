@@ -271,6 +271,7 @@ describe('remembered findings of check', () => {
 		['a body changed after it was sealed', (report: any) => JSON.stringify({...report, findings: report.findings.slice(1)})],
 		['not JSON', () => '{"findings":'],
 		['a rule this build does not have', (report: any) => ({...report, findings: [{...report.findings[0], rule: 'made-up'}, ...report.findings.slice(1)]})],
+		['a rule that is not text', (report: any) => ({...report, findings: [{...report.findings[0], rule: {toString: 1}}, ...report.findings.slice(1)]})],
 		['a severity this build does not have', (report: any) => ({...report, findings: [{...report.findings[0], severity: 'fatal'}, ...report.findings.slice(1)]})],
 		['another list of rules', (report: any) => ({...report, rules: report.rules.slice(1)})],
 		['one quarter\'s findings', (report: any) => ({...report, quarter: report.findings[0].period})],
@@ -303,12 +304,12 @@ describe('remembered findings of check', () => {
 		const report = checkStore(dataset);
 		const [first, ...rest] = report.findings;
 		for (const finding of [{...first!, gap: -0}, {...first!, gap: Number.NaN}, {...first!, gap: Number.POSITIVE_INFINITY}, {...first!, message: 'bell \u0007'}]) {
-			rememberCheck(dataset, {...report, findings: [finding, ...rest]});
+			rememberCheck(dataset.store, {...report, findings: [finding, ...rest]});
 			expect(findingsIn(dir)).toEqual([]);
 		}
-		rememberCheck(createDataset(await loadStore(file)), report);
+		rememberCheck(createDataset(await loadStore(file)).store, report);
 		expect(findingsIn(dir)).toEqual([]);
-		rememberCheck(dataset, report);
+		rememberCheck(dataset.store, report);
 		expect(findingsIn(dir)).toHaveLength(1);
 		expect(rememberedCheck(dataset)).toEqual(report);
 	});
@@ -333,7 +334,7 @@ describe('remembered findings of check', () => {
 		const cache: CheckCache = {dir: freshCache(), build: 'test'};
 		const dataset = createDataset(await loadStore(file, {cache, forTerminal: true}));
 		expect(findingsNow(dataset)).toBeUndefined();
-		rememberCheck(dataset, checkStore(dataset));
+		rememberCheck(dataset.store, checkStore(dataset));
 		expect(findingsNow(dataset)).toBeUndefined();
 		expect(findingsNow(createDataset(await loadStore(file, {cache, forTerminal: true})))).toBeDefined();
 	});

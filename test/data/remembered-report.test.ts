@@ -12,7 +12,7 @@ import {rememberReport} from '../../source/data/remembered-report.js';
 import {loadStore, loadStoreOrRecall, readPieces} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
-import {bundledStore, checksIn, cli, copyStore, digest, freshCache, reportsIn, runCli, runRecordingBuiltins, runWith, sealed, smallEntry, smallEntryParts, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run, type SmallEntry} from '../helpers.js';
+import {bundledStore, checksIn, cli, copyStore, digest, entriesIn, freshCache, reportsIn, runCli, runRecordingBuiltins, runWith, sealed, smallEntry, smallEntryParts, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run, type SmallEntry} from '../helpers.js';
 
 let file: string;
 let text: string;
@@ -316,16 +316,14 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		const report = JSON.parse(parts.body.toString());
 		expect(report.findings.length).toBeGreaterThan(0);
 		const planted = (text: string) => `${text}\u001B]0;title\u0007\u001B[2J`;
-		// A quarter's findings are all of its quarter, and of this build's rules: those are held to it.
-		report.quarter = planted('quarter-as-kept');
-		for (const finding of report.findings) finding.period = report.quarter;
+		// A quarter's check is held to its quarter, rules and severities; its words and figures are free text.
 		const withFigure = report.findings.find((finding: {figures: unknown[]}) => finding.figures.length > 0);
 		Object.assign(report.findings[0], {message: planted('message-as-kept'), arithmetic: planted('arithmetic-as-kept')});
-		Object.assign(withFigure.figures[0], {id: planted('figure-as-kept'), quote: planted('quote-as-kept')});
+		Object.assign(withFigure.figures[0], {id: planted('figure-as-kept'), source: planted('source-as-kept'), quote: planted('quote-as-kept')});
 		writeFileSync(entry, smallEntry({...parts, body: Buffer.from(JSON.stringify(report))}));
 		const drawn = runRecordingBuiltins(args, {env: {QUARTERDECK_CACHE_DIR: dir}, terminal: true});
 		expect(drawn.code).toBe(4);
-		for (const text of ['quarter-as-kept', 'message-as-kept', 'arithmetic-as-kept', 'figure-as-kept', 'quote-as-kept']) expect(drawn.stdout).toContain(text);
+		for (const text of ['message-as-kept', 'arithmetic-as-kept', 'figure-as-kept', 'source-as-kept', 'quote-as-kept']) expect(drawn.stdout).toContain(text);
 		expect(drawn.stdout).not.toMatch(/\u0007|\u001B\]|\u001B\[2J/);
 	});
 
@@ -355,7 +353,31 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 	});
 
 	const quarterCheck = ['check', '--quarter', 'latest', '--json'];
+	/** The findings of `report`, the first figure any of them names changed by `change`. */
+	const withFirstFigure = (report: any, change: (figure: object) => object) => {
+		const index = report.findings.findIndex((finding: {figures: unknown[]}) => finding.figures.length > 0);
+		expect(index).toBeGreaterThanOrEqual(0);
+		return report.findings.map((finding: {figures: object[]}, at: number) => (at === index ? {...finding, figures: [change(finding.figures[0]!), ...finding.figures.slice(1)]} : finding));
+	};
 	const findingsAt = (report: any, severity: string) => report.findings.filter((finding: {severity: string}) => finding.severity === severity).length;
+	it('use a quarter\'s check kept for a quarter written out only when it is that quarter\'s', () => {
+		const store = copyStore();
+		const dir = freshCache();
+		const {quarter: newest} = JSON.parse(runWith(dir, ['check', '--quarter', 'latest', '--json', '--db', store]).stdout) as {quarter: string};
+		const [year, q] = newest.split('Q');
+		const args = ['check', '--quarter', `q${q} ${year}`, '--json', '--db', store];
+		const {run: first, entry} = added(dir, () => runWith(dir, args));
+		expect(JSON.parse(first.stdout).quarter).toBe(newest);
+		const good = readFileSync(entry);
+		const parts = smallEntryParts(good);
+		const report = JSON.parse(parts.body.toString());
+		const other = `${Number(year) - 1}Q${q}`;
+		const moved = {...report, quarter: other, findings: report.findings.map((finding: object) => ({...finding, period: other}))};
+		writeFileSync(entry, smallEntry({...parts, body: Buffer.from(JSON.stringify(moved))}));
+		expect(outcome(runWith(dir, args))).toEqual(outcome(first));
+		expect(readFileSync(entry).equals(good)).toBe(true);
+	});
+
 	it.each([
 		['quarters', ['quarters'], 0, (report: any) => ({...report, quarters: [null]})],
 		['a quarter\'s check with a finding of null', quarterCheck, 4, (report: any) => ({...report, findings: [null, ...report.findings]})],
@@ -366,7 +388,27 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 		['a quarter\'s check with a finding of another quarter', quarterCheck, 4, (report: any) => ({...report, findings: report.findings.map((finding: object, index: number) => (index === 0 ? {...finding, period: '1999-Q1'} : finding))})],
 		['a quarter\'s check its summary does not count', quarterCheck, 4, (report: any) => ({...report, summary: {...report.summary, error: findingsAt(report, 'error') + 1}})],
 		['a quarter\'s check of another build\'s rules', quarterCheck, 4, (report: any) => ({...report, rules: report.rules.slice(1)})],
+		['a quarter\'s check with every finding an info, its summary recounted', quarterCheck, 4, (report: any) => ({...report, findings: report.findings.map((finding: object) => ({...finding, severity: 'info'})), summary: {info: report.findings.length, warning: 0, error: 0}})],
+		['a quarter\'s check with its findings out of order', quarterCheck, 4, (report: any) => ({...report, findings: report.findings.toReversed()})],
+		['a quarter\'s check with a key more', quarterCheck, 4, (report: any) => ({...report, note: 'more'})],
+		['a quarter\'s check with a count more in its summary', quarterCheck, 4, (report: any) => ({...report, summary: {...report.summary, fatal: 0}})],
+		['a quarter\'s check with a finding of a key more', quarterCheck, 4, (report: any) => ({...report, findings: report.findings.map((finding: object, index: number) => (index === 0 ? {...finding, hint: 'more'} : finding))})],
+		['a quarter\'s check with a figure of a key more', quarterCheck, 4, (report: any) => ({...report, findings: withFirstFigure(report, figure => ({...figure, more: 1}))})],
+		['a quarter\'s check with a figure\'s quote that is not text', quarterCheck, 4, (report: any) => ({...report, findings: withFirstFigure(report, figure => ({...figure, quote: {toString: 1}}))})],
+		['a quarter\'s check with a figure\'s source that is not text', quarterCheck, 4, (report: any) => ({...report, findings: withFirstFigure(report, figure => ({...figure, source: 5}))})],
+		['a quarter\'s check with its last finding an info, its summary recounted', quarterCheck, 4, (report: any) => {
+			const last = report.findings.at(-1);
+			expect(last.severity).not.toBe('info');
+			const findings = [...report.findings.slice(0, -1), {...last, severity: 'info'}];
+			return {...report, findings, summary: Object.fromEntries(['info', 'warning', 'error'].map(severity => [severity, findings.filter(finding => finding.severity === severity).length]))};
+		}],
+		['a quarter\'s check of no findings and a quarter no store can hold', quarterCheck, 4, (report: any) => ({...report, quarter: 'latest', findings: [], summary: {info: 0, warning: 0, error: 0}})],
+		['the whole store\'s check with a finding of a period no store can hold', ['check', '--json'], 4, (report: any) => ({...report, findings: [...report.findings.slice(0, -1), {...report.findings.at(-1), period: 'later'}]})],
+		['a quarter\'s check of a quarter no store can hold', quarterCheck, 4, (report: any) => ({...report, quarter: 'latest', findings: report.findings.map((finding: object) => ({...finding, period: 'latest'}))})],
 		['the whole store\'s check', ['check', '--json'], 4, (report: any) => ({...report, findings: []})],
+		['the whole store\'s check with every finding an info, its summary recounted', ['check', '--json'], 4, (report: any) => ({...report, findings: report.findings.map((finding: object) => ({...finding, severity: 'info'})), summary: {info: report.findings.length, warning: 0, error: 0}})],
+		['the whole store\'s check with its findings out of order', ['check', '--json'], 4, (report: any) => ({...report, findings: report.findings.toReversed()})],
+		['the whole store\'s check with a figure\'s quote that is not text', ['check', '--json'], 4, (report: any) => ({...report, findings: withFirstFigure(report, figure => ({...figure, quote: {toString: 1}}))})],
 	])('work %s out again when what its entry holds cannot be drawn or give an exit code, and write the entry anew', (_name, request, code, damage) => {
 		const store = copyStore();
 		const dir = freshCache();
@@ -418,6 +460,30 @@ describe('remembered reports, in runCli', () => {
 				decode.mockRestore();
 			}
 		}
+	});
+
+	it('keep no report its command could not answer from', async () => {
+		const dir = freshCache();
+		const io = {
+			stdout: {write: () => {}},
+			stderr: {write: () => {}},
+			stdoutIsTTY: false,
+			get columns(): number {
+				throw new Error('no width');
+			},
+			env: {},
+			cwd: path.dirname(file),
+			checkCache: {dir, build: 'test'},
+		};
+		for (const args of [['quarters'], ['check']]) {
+			const {exitCode} = (await runCommand([...args, '--db', bundledStore], io)) as {exitCode: number};
+			expect(exitCode).not.toBe(0);
+			expect(exitCode).not.toBe(4);
+		}
+		expect(entriesIn(dir)).toEqual([]);
+		expect((await run(['quarters'], dir, bundledStore)).exitCode).toBe(0);
+		expect((await run(['check'], dir, bundledStore)).exitCode).toBe(4);
+		expect(entriesIn(dir)).toHaveLength(2);
 	});
 
 	it('print the quarters asked for, in the explorer\'s diff printed', async () => {
