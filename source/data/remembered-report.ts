@@ -1,4 +1,5 @@
 import {OUTPUT_FORMAT, type Report, type ReportRequest} from '../model/reports.js';
+import {jsonTextIsPlain} from '../model/text.js';
 import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
 import type {CheckReport} from '../model/check.js';
 import {exactJson, isCheckReport, recallFindings, rememberCheck} from './remembered-check.js';
@@ -38,11 +39,14 @@ function fits(value: unknown, request: ReportRequest): value is Report {
 	return report.format === OUTPUT_FORMAT && report.command === request.command && listsOf[request.command].every(key => Array.isArray(report[key]));
 }
 
-/** The report kept for `request` on `text`; undefined when none is, or what is kept does not fit. */
-export function recallReport(text: StoreText, request: ReportRequest): Report | undefined {
+/**
+ * The report kept for `request` on `text`; undefined when none is, or what is kept does not fit, or,
+ * `forTerminal`, when its text could hold a control character (one is drawn as it is kept).
+ */
+export function recallReport(text: StoreText, request: ReportRequest, {forTerminal = false} = {}): Report | undefined {
 	if (isWholeCheck(request)) return recallFindings(text);
 	const body = recallBeside(text, kindOf(request), 'report');
-	if (body === undefined) return undefined;
+	if (body === undefined || (forTerminal && !jsonTextIsPlain(body))) return undefined;
 	let report: unknown;
 	try {
 		report = JSON.parse(body);

@@ -14,7 +14,7 @@ import HelpPane from './panes/help-pane.js';
 import SegmentsPane from './panes/segments-pane.js';
 import SourcePane from './panes/source-pane.js';
 import {applyInput, chromeLines, type Screen} from './screen.js';
-import {findingsLater, findingsNow, noteInput, screensOf} from './shared-data.js';
+import {findingsLater, findingsNow, keepShown, noteInput, screensOf} from './shared-data.js';
 import {createState, currentContext, paneOrder, type State} from './state.js';
 
 /** Below this the panes cannot be drawn legibly; the explorer says so and waits for a larger window. */
@@ -47,11 +47,12 @@ let warmingInput = false;
 
 /**
  * The steps that make the explorer ready for its first keys: Ink's reading of keys, once per
- * process; then each other pane's screen for `state` (its report and grid, kept in the store's
+ * process; the shown report kept for the next explorer of the store's text (see keepShown); then
+ * each other pane's screen for `state` (its report and grid, kept in the store's
  * caches) and, for a pane this process has not drawn yet, its body rendered to a string. One step
  * is a few milliseconds, so a key never waits long on one.
  */
-function warmSteps(screens: (state: State) => Screen, state: State, width: number, height: number, inputs: NodeJS.EventEmitter | undefined): Array<() => void> {
+function warmSteps(dataset: Dataset, screens: (state: State) => Screen, state: State, width: number, height: number, inputs: NodeJS.EventEmitter | undefined): Array<() => void> {
 	const input = () => {
 		if (inputWarm) return;
 		inputWarm = true;
@@ -63,6 +64,8 @@ function warmSteps(screens: (state: State) => Screen, state: State, width: numbe
 			warmingInput = false;
 		}
 	};
+	// The report this frame shows, kept for the next explorer of the store's text.
+	const keep = () => keepShown(dataset, state.pane, screens(state));
 	const panes = paneOrder
 		.filter(pane => pane !== state.pane)
 		.flatMap(pane => {
@@ -74,7 +77,7 @@ function warmSteps(screens: (state: State) => Screen, state: State, width: numbe
 			};
 			return [() => void screens(other), draw];
 		});
-	return [input, ...panes];
+	return [input, keep, ...panes];
 }
 
 /** The explorer: one state, one input handler, the panes drawn from model queries. */
@@ -130,7 +133,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		drawnPanes.add(state.pane);
 	}, [state.pane]);
 	useEffect(() => {
-		const steps = warmSteps(screens, latest.current, width, bodyHeight, inputs);
+		const steps = warmSteps(dataset, screens, latest.current, width, bodyHeight, inputs);
 		let timer: NodeJS.Timeout | undefined;
 		const next = () => {
 			const step = steps.shift();
@@ -140,7 +143,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		};
 		timer = setTimeout(next, 0);
 		return () => clearTimeout(timer);
-	}, [screens, width, bodyHeight, inputs]);
+	}, [dataset, screens, width, bodyHeight, inputs]);
 
 	// A check that fails is a crash, as it was when the checks ran before the first frame.
 	if (checked.dataset === dataset && checked.error !== undefined) throw checked.error;

@@ -1,8 +1,8 @@
 import type {Dataset} from '../model/dataset.js';
 import {compareQuarters, getBalanceSeries, getSegmentRevenue, getSiteStatuses} from '../model/queries.js';
-import type {BalanceReport, CentersReport, DiffReport, SegmentsReport} from '../model/reports.js';
+import type {BalanceReport, CentersReport, DiffReport, Report, ReportRequest, SegmentsReport} from '../model/reports.js';
 import {sanitize} from '../model/text.js';
-import {keymap, resolveKey, type KeyState} from './keymap.js';
+import {keymap, resolveKey, type KeyState, type PaneId} from './keymap.js';
 import {helpPageSize} from './layout.js';
 import type {FindingIndex} from '../model/check.js';
 import {balanceGrid, centersGrid, diffGrid, filterRows, noFlags, segmentsGrid, type Flags, type Grid} from './pane-rows.js';
@@ -66,15 +66,34 @@ export type PaneReports = {
 	diff: (pair: string) => DiffReport;
 };
 
-/** One store's pane reports; screens with and without the findings' marks share them. */
-export function createReports(dataset: Dataset): PaneReports {
+/** The report kept for a request of the store's text, if there is one (see shared-data.ts). */
+export type KeptReport = (request: ReportRequest) => Report | undefined;
+
+/** The request of the command that prints the report a pane shows. */
+export function paneRequest(pane: PaneId, quarter: string, a: string, b: string): ReportRequest {
+	switch (pane) {
+		case 'segments':
+		case 'centers':
+			return {command: pane, quarter};
+		case 'balance':
+			return {command: 'balance', from: null, to: null};
+		case 'diff':
+			return {command: 'diff', a, b};
+	}
+}
+
+/**
+ * One store's pane reports; screens with and without the findings' marks share them. Each is the
+ * one `kept` gives for the command that prints it, when it gives one, else worked out.
+ */
+export function createReports(dataset: Dataset, kept: KeptReport = () => undefined): PaneReports {
 	return {
-		segments: cached(quarter => getSegmentRevenue(dataset, quarter)),
-		centers: cached(quarter => getSiteStatuses(dataset, quarter)),
-		balance: once(() => getBalanceSeries(dataset)),
+		segments: cached(quarter => (kept(paneRequest('segments', quarter, '', '')) as SegmentsReport | undefined) ?? getSegmentRevenue(dataset, quarter)),
+		centers: cached(quarter => (kept(paneRequest('centers', quarter, '', '')) as CentersReport | undefined) ?? getSiteStatuses(dataset, quarter)),
+		balance: once(() => (kept(paneRequest('balance', '', '', '')) as BalanceReport | undefined) ?? getBalanceSeries(dataset)),
 		diff: cached(pair => {
 			const [a, b] = pair.split('|') as [string, string];
-			return compareQuarters(dataset, a, b);
+			return (kept(paneRequest('diff', '', a, b)) as DiffReport | undefined) ?? compareQuarters(dataset, a, b);
 		}),
 	};
 }

@@ -2,7 +2,10 @@ import {rememberCheck, rememberedCheck} from '../data/remembered-check.js';
 import {checkSteps, checkStore, indexFindings, type FindingIndex} from '../model/check.js';
 import {createDataset, type Dataset} from '../model/dataset.js';
 import {sanitizeDeep} from '../model/text.js';
-import {createReports, createScreens, type PaneReports, type Screen} from './screen.js';
+import {storeTextOf} from '../data/check-cache.js';
+import {recallReport, rememberReport} from '../data/remembered-report.js';
+import type {PaneId} from './keymap.js';
+import {createReports, createScreens, paneRequest, type PaneReports, type Screen} from './screen.js';
 import type {State} from './state.js';
 
 // Computed once per store and shared by every explorer that shows it (one process may serve many SSH sessions).
@@ -109,11 +112,40 @@ export function findingsNow(dataset: Dataset): FindingIndex | undefined {
 	return findings;
 }
 
+/** Pane reports read from what was kept for their store's text, or kept since: each is written once. */
+const keptReports = new WeakSet<object>();
+
+/**
+ * A store's pane reports, each read from the report kept for its command on the store's text when
+ * one is (a store read through a cache whose text holds no control character; see
+ * remembered-report.ts), else worked out.
+ */
+function reportsOf(dataset: Dataset): PaneReports {
+	const text = storeTextOf(dataset.store);
+	if (!text) return createReports(dataset);
+	return createReports(dataset, request => {
+		const report = recallReport(text, request, {forTerminal: true});
+		if (report) keptReports.add(report);
+		return report;
+	});
+}
+
+/**
+ * Keeps the report `pane` shows on `screen` for the next explorer of the same text (and the command
+ * that prints it), unless it was read from what was kept or is kept already.
+ */
+export function keepShown(dataset: Dataset, pane: PaneId, screen: Screen): void {
+	const report = screen[pane];
+	if (keptReports.has(report)) return;
+	keptReports.add(report);
+	rememberReport(dataset.store, paneRequest(pane, screen.quarter, screen.a, screen.b), report);
+}
+
 /** Screens of a store, with or without the ⚑ marks of its findings; each report and grid built once. */
 export function screensOf(dataset: Dataset, findings: FindingIndex | undefined): (state: State) => Screen {
 	let sets = screenSets.get(dataset);
 	if (!sets) {
-		sets = {reports: createReports(dataset), screens: new Map()};
+		sets = {reports: reportsOf(dataset), screens: new Map()};
 		screenSets.set(dataset, sets);
 	}
 	let screens = sets.screens.get(findings);
