@@ -180,3 +180,23 @@ export function runRecordingBuiltins(args: readonly string[], options: Recording
 	const {log, ...run} = runRecording('record-builtins.cjs', 'QUARTERDECK_BUILTINS_LOG', args, options);
 	return {...run, builtins: log.trim().split('\n')};
 }
+
+/**
+ * Runs a command in this process as the built command line does, its checks and reports
+ * remembered in `dir` under the build `test` (nothing remembered without one); its exit code and
+ * what it printed.
+ */
+export async function runInProcess(args: string[], {dir, cwd = process.cwd()}: {dir?: string | undefined; cwd?: string} = {}): Promise<{exitCode: number; stdout: string}> {
+	const {runCli: run} = await import('../source/commands.js');
+	let stdout = '';
+	const {exitCode} = (await run(args, {
+		stdout: {write: (written: string) => (stdout += written)},
+		stderr: {write: () => {}},
+		stdoutIsTTY: false,
+		columns: 100,
+		env: {},
+		cwd,
+		checkCache: dir === undefined ? undefined : {dir, build: 'test'},
+	})) as {exitCode: number};
+	return {exitCode, stdout};
+}

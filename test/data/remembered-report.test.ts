@@ -12,7 +12,7 @@ import {rememberReport} from '../../source/data/remembered-report.js';
 import {loadStore, loadStoreOrRecall, readPieces} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
-import {bundledStore, checksIn, cli, copyStore, digest, entriesIn, freshCache, reportsIn, runCli, runRecordingBuiltins, runWith, sealed, smallEntry, smallEntryParts, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run, type SmallEntry} from '../helpers.js';
+import {bundledStore, checksIn, cli, copyStore, digest, entriesIn, freshCache, runInProcess, reportsIn, runCli, runRecordingBuiltins, runWith, sealed, smallEntry, smallEntryParts, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run, type SmallEntry} from '../helpers.js';
 
 let file: string;
 let text: string;
@@ -425,19 +425,7 @@ describe('remembered reports of a small store, kept with a copy of its bytes', (
 
 describe('remembered reports, in runCli', () => {
 	/** Runs a command in this process with a cache, as the built command line does; its output. */
-	const run = async (args: string[], dir: string, db = file) => {
-		let stdout = '';
-		const {exitCode} = (await runCommand([...args, '--db', db], {
-			stdout: {write: (written: string) => (stdout += written)},
-			stderr: {write: () => {}},
-			stdoutIsTTY: false,
-			columns: 100,
-			env: {},
-			cwd: path.dirname(file),
-			checkCache: {dir, build: 'test'},
-		})) as {exitCode: number};
-		return {exitCode, stdout};
-	};
+	const run = (args: string[], dir: string, db = file) => runInProcess([...args, '--db', db], {dir, cwd: path.dirname(file)});
 
 	it.each([['a large store', () => file], ['a small store', () => bundledStore]])('answer a request asked again of %s without decoding or parsing it, whole-store check included', async (_name, db) => {
 		const dir = freshCache();

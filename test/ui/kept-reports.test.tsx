@@ -3,14 +3,13 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
-import {runCli} from '../../source/commands.js';
 import {loadStore} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import App from '../../source/ui/app.js';
 import type {PaneId} from '../../source/ui/keymap.js';
 import {safeDataset} from '../../source/ui/shared-data.js';
 import {ColorContext} from '../../source/ui/theme.js';
-import {freshCache, reportsIn, sealed, stamp, tempDirectory} from '../helpers.js';
+import {freshCache, reportsIn, runInProcess, sealed, stamp, tempDirectory} from '../helpers.js';
 
 let file: string;
 
@@ -48,20 +47,8 @@ async function reportsBy(dir: string, count: number): Promise<string[]> {
 	return reportsIn(dir);
 }
 
-/** Runs a command in this process with the cache the explorers use; what it prints. */
-async function command(args: string[], dir?: string): Promise<string> {
-	let stdout = '';
-	await runCli([...args, '--json', '--db', file], {
-		stdout: {write: (written: string) => (stdout += written)},
-		stderr: {write: () => {}},
-		stdoutIsTTY: false,
-		columns: 100,
-		env: {},
-		cwd: path.dirname(file),
-		checkCache: dir === undefined ? undefined : {dir, build: 'test'},
-	});
-	return stdout;
-}
+/** Runs a command in this process with the cache the explorers use (none without `dir`); what it prints. */
+const command = async (args: string[], dir?: string) => (await runInProcess([...args, '--json', '--db', file], {dir, cwd: path.dirname(file)})).stdout;
 
 describe('the report an explorer first shows, kept for its store\'s text', () => {
 	it.each(['segments', 'centers', 'balance', 'diff'] as const)('is kept once the %s pane\'s first frame is out, and the next explorer draws the same frame from it', async pane => {
