@@ -26,14 +26,17 @@ export type Screen = {
 	selectedRow: number;
 };
 
+/** A function of a key that remembers its results (see {@link cached}); `forget` drops one that `test` picks, and says whether it did. */
+type Cached<T> = ((key: string) => T) & {forget: (key: string, test: (value: T) => boolean) => boolean};
+
 /**
  * Remembers the last `size` results of `compute` by key, the most recently used kept: the quarters
  * someone moves between stay instant, and a long session over a large store does not hold every
  * quarter's report at once.
  */
-function cached<T>(compute: (key: string) => T, size = 12): (key: string) => T {
+function cached<T>(compute: (key: string) => T, size = 12): Cached<T> {
 	const cache = new Map<string, T>();
-	return key => {
+	const get = (key: string) => {
 		let value = cache.get(key);
 		if (value === undefined) {
 			value = compute(key);
@@ -44,18 +47,12 @@ function cached<T>(compute: (key: string) => T, size = 12): (key: string) => T {
 		cache.set(key, value);
 		return value;
 	};
-}
-
-function once<T>(compute: () => T): () => T {
-	let done = false;
-	let value: T;
-	return () => {
-		if (!done) {
-			value = compute();
-			done = true;
-		}
-		return value;
-	};
+	return Object.assign(get, {
+		forget(key: string, test: (value: T) => boolean) {
+			const value = cache.get(key);
+			return value !== undefined && test(value) && cache.delete(key);
+		},
+	});
 }
 
 /** The reports the panes show, each computed once per quarter (or pair of quarters). */
@@ -64,6 +61,11 @@ export type PaneReports = {
 	centers: (quarter: string) => CentersReport;
 	balance: () => BalanceReport;
 	diff: (pair: string) => DiffReport;
+	/**
+	 * Forgets the report of `pane` for `key` (a quarter; A|B for the diff) if it was read from what
+	 * was kept, so that it is worked out when next asked for; whether it was.
+	 */
+	passOver: (pane: PaneId, key: string) => boolean;
 };
 
 /** The report kept for a request of the store's text, if there is one (see shared-data.ts). */
@@ -87,14 +89,36 @@ export function paneRequest(pane: PaneId, quarter: string, a: string, b: string)
  * one `kept` gives for the command that prints it, when it gives one, else worked out.
  */
 export function createReports(dataset: Dataset, kept: KeptReport = () => undefined): PaneReports {
-	return {
-		segments: cached(quarter => (kept(paneRequest('segments', quarter, '', '')) as SegmentsReport | undefined) ?? getSegmentRevenue(dataset, quarter)),
-		centers: cached(quarter => (kept(paneRequest('centers', quarter, '', '')) as CentersReport | undefined) ?? getSiteStatuses(dataset, quarter)),
-		balance: once(() => (kept(paneRequest('balance', '', '', '')) as BalanceReport | undefined) ?? getBalanceSeries(dataset)),
+	const read = new WeakSet<object>();
+	// Requests whose kept report could not be laid out: worked out from then on.
+	const passedOver = new Set<string>();
+	const keptOr = <R extends Report>(request: ReportRequest, compute: () => R): R => {
+		const report = passedOver.has(JSON.stringify(request)) ? undefined : (kept(request) as R | undefined);
+		if (report === undefined) return compute();
+		read.add(report);
+		return report;
+	};
+	const caches = {
+		segments: cached(quarter => keptOr(paneRequest('segments', quarter, '', ''), () => getSegmentRevenue(dataset, quarter))),
+		centers: cached(quarter => keptOr(paneRequest('centers', quarter, '', ''), () => getSiteStatuses(dataset, quarter))),
+		balance: cached(() => keptOr(paneRequest('balance', '', '', ''), () => getBalanceSeries(dataset)), 1),
 		diff: cached(pair => {
 			const [a, b] = pair.split('|') as [string, string];
-			return (kept(paneRequest('diff', '', a, b)) as DiffReport | undefined) ?? compareQuarters(dataset, a, b);
+			return keptOr(paneRequest('diff', '', a, b), () => compareQuarters(dataset, a, b));
 		}),
+	};
+	return {
+		segments: caches.segments,
+		centers: caches.centers,
+		balance: () => caches.balance(''),
+		diff: caches.diff,
+		passOver(pane, key) {
+			const cache: Cached<object> = caches[pane];
+			const [a = '', b = ''] = key.split('|');
+			if (!cache.forget(pane === 'balance' ? '' : key, report => read.has(report))) return false;
+			passedOver.add(JSON.stringify(paneRequest(pane, key, a, b)));
+			return true;
+		},
 	};
 }
 
@@ -109,12 +133,21 @@ export function createScreens(dataset: Dataset, findings?: FindingIndex, reports
 		? {figure: id => findings.byFigure.has(id), site: id => findings.bySite.has(id)}
 		: noFlags;
 	const {segments, centers, balance, diff} = reports;
-	const grids = cached(key => {
-		const [pane, first, second] = key.split('|') as [string, string, string];
+	const gridOf = (pane: PaneId, first: string, second: string) => {
 		if (pane === 'segments') return segmentsGrid(segments(first), flags);
 		if (pane === 'centers') return centersGrid(centers(first), flags);
 		if (pane === 'balance') return balanceGrid(balance(), first, flags);
 		return diffGrid(diff(`${first}|${second}`), dataset, flags);
+	};
+	const grids = cached(key => {
+		const [pane, first, second] = key.split('|') as [PaneId, string, string];
+		try {
+			return gridOf(pane, first, second);
+		} catch (error) {
+			// A kept report that cannot be laid out (an entry written by hand): the report is worked out.
+			if (!reports.passOver(pane, pane === 'diff' ? `${first}|${second}` : first)) throw error;
+			return gridOf(pane, first, second);
+		}
 	});
 	return state => {
 		const quarter = quarters[state.quarter] ?? quarters.at(-1) ?? '';

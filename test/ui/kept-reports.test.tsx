@@ -111,4 +111,25 @@ describe('the report an explorer first shows, kept for its store\'s text', () =>
 		expect(frame).toContain(was);
 		expect(frame).not.toContain('Planted');
 	});
+
+	it.each([
+		['segments', 'rows'],
+		['centers', 'sites'],
+		['balance', 'rows'],
+		['diff', 'rows'],
+	] as const)('is passed over on the %s pane when it cannot be laid out (an entry written by hand), and the entry written anew', async (pane, list) => {
+		const dir = freshCache();
+		const drawn = await firstFrame(dir, pane);
+		const [entry] = await reportsBy(dir, 1);
+		const file = path.join(dir, entry!);
+		const good = readFileSync(file, 'utf8');
+		const report = JSON.parse(good.split('\n')[1]!) as Record<string, unknown[]>;
+		expect(report[list]!.length).toBeGreaterThan(0);
+		writeFileSync(file, sealed(entry!, JSON.stringify({...report, [list]: [null, ...report[list]!]})));
+		const written = stamp(file);
+		expect(await firstFrame(dir, pane)).toBe(drawn);
+		const end = Date.now() + 5000;
+		while (JSON.stringify(stamp(file)) === JSON.stringify(written) && Date.now() < end) await wait(20);
+		expect(readFileSync(file, 'utf8')).toBe(good);
+	});
 });
