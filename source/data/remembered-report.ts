@@ -1,7 +1,7 @@
+import type {CheckReport} from '../model/check.js';
 import {OUTPUT_FORMAT, type Report, type ReportRequest} from '../model/reports.js';
 import {jsonTextIsPlain} from '../model/text.js';
 import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
-import type {CheckReport} from '../model/check.js';
 import {exactJson, isCheckReport, recallFindings, rememberCheck} from './remembered-check.js';
 
 /**

@@ -62,49 +62,63 @@ export type PaneReports = {
 	balance: () => BalanceReport;
 	diff: (pair: string) => DiffReport;
 	/**
-	 * Forgets the report of `pane` for `key` (a quarter; A|B for the diff) if it was read from what
-	 * was kept, so that it is worked out when next asked for; whether it was.
+	 * Forgets the report of `pane` under `key` ({@link reportKey}) if it was read from the shelf,
+	 * so that it is worked out from then on; whether it was.
 	 */
 	passOver: (pane: PaneId, key: string) => boolean;
+	/** Puts the report of `pane` under `key` on the shelf, unless it came from there or is there already. */
+	keep: (pane: PaneId, key: string) => void;
 };
 
-/** The report kept for a request of the store's text, if there is one (see shared-data.ts). */
-export type KeptReport = (request: ReportRequest) => Report | undefined;
+/**
+ * Where a store's pane reports are kept from one explorer to the next (see shared-data.ts): the
+ * report kept for the request of the command that prints it, and keeping one.
+ */
+export type ReportShelf = {
+	recall: (request: ReportRequest) => Report | undefined;
+	remember: (request: ReportRequest, report: Report) => void;
+};
 
-/** The request of the command that prints the report a pane shows. */
-export function paneRequest(pane: PaneId, quarter: string, a: string, b: string): ReportRequest {
+/** What a pane's report is known by among its pane's: its quarter; A|B for the diff; nothing for Balance. */
+export const reportKey = (pane: PaneId, quarter: string, a: string, b: string) => (pane === 'diff' ? `${a}|${b}` : pane === 'balance' ? '' : quarter);
+
+/** The request of the command that prints the report `pane` shows under `key` ({@link reportKey}). */
+export function paneRequest(pane: PaneId, key: string): ReportRequest {
 	switch (pane) {
 		case 'segments':
 		case 'centers':
-			return {command: pane, quarter};
+			return {command: pane, quarter: key};
 		case 'balance':
 			return {command: 'balance', from: null, to: null};
-		case 'diff':
+		case 'diff': {
+			const [a = '', b = ''] = key.split('|');
 			return {command: 'diff', a, b};
+		}
 	}
 }
 
 /**
  * One store's pane reports; screens with and without the findings' marks share them. Each is the
- * one `kept` gives for the command that prints it, when it gives one, else worked out.
+ * one `shelf` gives for the command that prints it, when it gives one, else worked out.
  */
-export function createReports(dataset: Dataset, kept: KeptReport = () => undefined): PaneReports {
-	const read = new WeakSet<object>();
-	// Requests whose kept report could not be laid out: worked out from then on.
+export function createReports(dataset: Dataset, shelf?: ReportShelf): PaneReports {
+	// Reports read from the shelf or put on it, and the ones whose kept report could not be laid out.
+	const shelved = new WeakSet<object>();
 	const passedOver = new Set<string>();
-	const keptOr = <R extends Report>(request: ReportRequest, compute: () => R): R => {
-		const report = passedOver.has(JSON.stringify(request)) ? undefined : (kept(request) as R | undefined);
-		if (report === undefined) return compute();
-		read.add(report);
-		return report;
-	};
+	const paneCache = <R extends Report>(pane: PaneId, compute: (key: string) => R, size?: number) =>
+		cached(key => {
+			const kept = shelf && !passedOver.has(`${pane}|${key}`) ? (shelf.recall(paneRequest(pane, key)) as R | undefined) : undefined;
+			if (kept === undefined) return compute(key);
+			shelved.add(kept);
+			return kept;
+		}, size);
 	const caches = {
-		segments: cached(quarter => keptOr(paneRequest('segments', quarter, '', ''), () => getSegmentRevenue(dataset, quarter))),
-		centers: cached(quarter => keptOr(paneRequest('centers', quarter, '', ''), () => getSiteStatuses(dataset, quarter))),
-		balance: cached(() => keptOr(paneRequest('balance', '', '', ''), () => getBalanceSeries(dataset)), 1),
-		diff: cached(pair => {
+		segments: paneCache('segments', quarter => getSegmentRevenue(dataset, quarter)),
+		centers: paneCache('centers', quarter => getSiteStatuses(dataset, quarter)),
+		balance: paneCache('balance', () => getBalanceSeries(dataset), 1),
+		diff: paneCache('diff', pair => {
 			const [a, b] = pair.split('|') as [string, string];
-			return keptOr(paneRequest('diff', '', a, b), () => compareQuarters(dataset, a, b));
+			return compareQuarters(dataset, a, b);
 		}),
 	};
 	return {
@@ -113,11 +127,16 @@ export function createReports(dataset: Dataset, kept: KeptReport = () => undefin
 		balance: () => caches.balance(''),
 		diff: caches.diff,
 		passOver(pane, key) {
-			const cache: Cached<object> = caches[pane];
-			const [a = '', b = ''] = key.split('|');
-			if (!cache.forget(pane === 'balance' ? '' : key, report => read.has(report))) return false;
-			passedOver.add(JSON.stringify(paneRequest(pane, key, a, b)));
+			if (!(caches[pane] as Cached<object>).forget(key, report => shelved.has(report))) return false;
+			passedOver.add(`${pane}|${key}`);
 			return true;
+		},
+		keep(pane, key) {
+			if (!shelf) return;
+			const report = caches[pane](key);
+			if (shelved.has(report)) return;
+			shelved.add(report);
+			shelf.remember(paneRequest(pane, key), report);
 		},
 	};
 }
@@ -145,7 +164,7 @@ export function createScreens(dataset: Dataset, findings?: FindingIndex, reports
 			return gridOf(pane, first, second);
 		} catch (error) {
 			// A kept report that cannot be laid out (an entry written by hand): the report is worked out.
-			if (!reports.passOver(pane, pane === 'diff' ? `${first}|${second}` : first)) throw error;
+			if (!reports.passOver(pane, reportKey(pane, first, first, second))) throw error;
 			return gridOf(pane, first, second);
 		}
 	});

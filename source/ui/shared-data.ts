@@ -1,11 +1,11 @@
+import {storeTextOf} from '../data/check-cache.js';
 import {rememberCheck, rememberedCheck} from '../data/remembered-check.js';
+import {recallReport, rememberReport} from '../data/remembered-report.js';
 import {checkSteps, checkStore, indexFindings, type FindingIndex} from '../model/check.js';
 import {createDataset, type Dataset} from '../model/dataset.js';
 import {sanitizeDeep} from '../model/text.js';
-import {storeTextOf} from '../data/check-cache.js';
-import {recallReport, rememberReport} from '../data/remembered-report.js';
 import type {PaneId} from './keymap.js';
-import {createReports, createScreens, paneRequest, type PaneReports, type Screen} from './screen.js';
+import {createReports, createScreens, reportKey, type PaneReports, type ReportShelf, type Screen} from './screen.js';
 import type {State} from './state.js';
 
 // Computed once per store and shared by every explorer that shows it (one process may serve many SSH sessions).
@@ -112,22 +112,14 @@ export function findingsNow(dataset: Dataset): FindingIndex | undefined {
 	return findings;
 }
 
-/** Pane reports read from what was kept for their store's text, or kept since: each is written once. */
-const keptReports = new WeakSet<object>();
-
 /**
- * A store's pane reports, each read from the report kept for its command on the store's text when
- * one is (a store read through a cache whose text holds no control character; see
- * remembered-report.ts), else worked out.
+ * Where a store's pane reports are kept between explorers: beside the store's text, as the reports
+ * of the commands that print them (a store read through a cache; only a report whose text holds no
+ * control character is read back; see remembered-report.ts). None for a store read without one.
  */
-function reportsOf(dataset: Dataset): PaneReports {
+function shelfOf(dataset: Dataset): ReportShelf | undefined {
 	const text = storeTextOf(dataset.store);
-	if (!text) return createReports(dataset);
-	return createReports(dataset, request => {
-		const report = recallReport(text, request, {forTerminal: true});
-		if (report) keptReports.add(report);
-		return report;
-	});
+	return text && {recall: request => recallReport(text, request, {forTerminal: true}), remember: (request, report) => rememberReport(dataset.store, request, report)};
 }
 
 /**
@@ -135,17 +127,14 @@ function reportsOf(dataset: Dataset): PaneReports {
  * that prints it), unless it was read from what was kept or is kept already.
  */
 export function keepShown(dataset: Dataset, pane: PaneId, screen: Screen): void {
-	const report = screen[pane];
-	if (keptReports.has(report)) return;
-	keptReports.add(report);
-	rememberReport(dataset.store, paneRequest(pane, screen.quarter, screen.a, screen.b), report);
+	screenSets.get(dataset)?.reports.keep(pane, reportKey(pane, screen.quarter, screen.a, screen.b));
 }
 
 /** Screens of a store, with or without the ⚑ marks of its findings; each report and grid built once. */
 export function screensOf(dataset: Dataset, findings: FindingIndex | undefined): (state: State) => Screen {
 	let sets = screenSets.get(dataset);
 	if (!sets) {
-		sets = {reports: reportsOf(dataset), screens: new Map()};
+		sets = {reports: createReports(dataset, shelfOf(dataset)), screens: new Map()};
 		screenSets.set(dataset, sets);
 	}
 	let screens = sets.screens.get(findings);
