@@ -434,6 +434,11 @@ const periodPositions = lazyIndex(dataset => {
 	return index;
 });
 
+/** Where each figure of `period` is in the store's figures, in store order. */
+export function positionsIn(dataset: Dataset, period: string): readonly number[] {
+	return periodPositions(dataset).get(period) ?? [];
+}
+
 const figuresById = lazyIndex(dataset => new Map(dataset.store.figures.map(figure => [figure.id, figure])));
 
 /** The figure with this id, if the store has one. */

@@ -1,14 +1,11 @@
 import type {SiteEvent} from '../data/schema.js';
-import {chooseAmong, figuresBySite, figuresIn, findMetricByRole, lazyByKey, orderSegments, readValue, readingOf, seriesByPeriod, seriesId, type Dataset, type Reading, type SeriesKey} from './dataset.js';
-import type {ResolvedFigure} from './derive.js';
+import {chooseAmong, figuresBySite, figuresIn, findMetricByRole, lazyByKey, orderSegments, readValue, seriesByPeriod, seriesId, type Dataset, type Reading, type SeriesKey} from './dataset.js';
 import {comparePeriods, describePeriod, isQuarter, parsePeriod, quarterOrdinal, yearEarlier} from './period.js';
 import {
 	OUTPUT_FORMAT,
 	type BalanceReport,
 	type CentersReport,
 	type ChangeView,
-	type DiffReport,
-	type DiffRow,
 	type FigureView,
 	type QuartersReport,
 	type SegmentsReport,
@@ -16,7 +13,6 @@ import {
 	type SiteEventView,
 	type SiteRow,
 } from './reports.js';
-import {compareText} from './text.js';
 import {orderEvents, viewEvent, viewFigure} from './views.js';
 
 /** The store's quarters with how much each holds, and the longer periods beside them. */
@@ -201,60 +197,6 @@ export function getBalanceSeries(dataset: Dataset, from?: string, to?: string): 
 		})
 		.filter(row => row.latest !== null);
 	return {format: OUTPUT_FORMAT, command: 'balance', quarters, rows};
-}
-
-const statementOrder = ['income', 'balance', 'cash-flow', 'operations'];
-
-/**
- * Every level (measure `value`) either period has, side by side with the change. A series present on
- * one side only is marked so, never counted as zero.
- */
-export function compareQuarters(dataset: Dataset, a: string, b: string): DiffReport {
-	const series = new Map<string, ResolvedFigure[]>();
-	for (const figure of figuresIn(dataset, a, b)) {
-		if ((figure.measure ?? 'value') !== 'value') continue;
-		const key = `${figure.metric}|${figure.segment ?? ''}|${[...(figure.sites ?? [])].sort().join('+')}`;
-		const list = series.get(key);
-		if (list) list.push(figure);
-		else series.set(key, [figure]);
-	}
-	const rows: DiffRow[] = [...series.values()].map(figures => {
-		const first = figures[0]!;
-		const metric = dataset.metrics.get(first.metric)!;
-		const side = (period: string) => {
-			const own = figures.filter(figure => figure.period === period);
-			return own.length > 0 ? readingOf(dataset, own) : null;
-		};
-		const left = side(a);
-		const right = side(b);
-		const change = left && right ? right.value - left.value : null;
-		return {
-			metric: metric.id,
-			name: metric.name,
-			statement: metric.statement,
-			segment: first.segment ?? null,
-			sites: first.sites ?? [],
-			unit: metric.unit,
-			a: left,
-			b: right,
-			change,
-			changePercent: left && right && left.value !== 0 ? ((right.value - left.value) / Math.abs(left.value)) * 100 : null,
-			presence: left && right ? 'both' : left ? 'a-only' : 'b-only',
-		};
-	});
-	const rank = (row: DiffRow) => [
-		statementOrder.indexOf(row.statement),
-		dataset.metricOrder.get(row.metric) ?? 0,
-		row.segment === null ? -1 : (dataset.segmentOrder.get(row.segment) ?? 0),
-		row.sites.length,
-	];
-	rows.sort((x, y) => {
-		const rx = rank(x);
-		const ry = rank(y);
-		for (let i = 0; i < rx.length; i++) if (rx[i] !== ry[i]) return rx[i]! - ry[i]!;
-		return compareText(x.sites.join(), y.sites.join());
-	});
-	return {format: OUTPUT_FORMAT, command: 'diff', a, b, rows};
 }
 
 /** Everything the store holds for one period: its figures, longer spans ending with it, site events. */

@@ -1,5 +1,6 @@
 import type {Dataset} from '../model/dataset.js';
-import {compareQuarters, getBalanceSeries, getSegmentRevenue, getSiteStatuses} from '../model/queries.js';
+import {compareQuarters} from '../model/diff.js';
+import {getBalanceSeries, getSegmentRevenue, getSiteStatuses} from '../model/queries.js';
 import type {BalanceReport, CentersReport, DiffReport, Report, ReportRequest, SegmentsReport} from '../model/reports.js';
 import {sanitize} from '../model/text.js';
 import {keymap, resolveKey, type KeyState, type PaneId} from './keymap.js';

@@ -3,7 +3,8 @@ import {finishStore, loadStore} from '../../source/data/store.js';
 import {generateStore} from '../../source/bench/generate-store.js';
 import {createDataset, readValue, seriesByPeriod, seriesFigures, seriesGroups, seriesId, type Dataset} from '../../source/model/dataset.js';
 import {yearEarlier} from '../../source/model/period.js';
-import {compareQuarters, getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from '../../source/model/queries.js';
+import {compareQuarters} from '../../source/model/diff.js';
+import {getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from '../../source/model/queries.js';
 import {bundledStore, collectGarbage, otherStore} from '../helpers.js';
 
 const other = createDataset(await loadStore(otherStore));
