@@ -2,9 +2,10 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
-import type {CheckCache} from './data/check-cache.js';
+import type {CheckCache, StoreText} from './data/check-cache.js';
 import {rememberedCheck} from './data/remembered-check.js';
 import {recallReport, rememberReport} from './data/remembered-report.js';
+import {recallDiff, rememberSides} from './data/remembered-sides.js';
 import {loadStore, loadStoreOrRecall, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
 import type {TextWriter} from './output/stdio.js';
@@ -295,10 +296,19 @@ function requestFor(command: ReportCommand, args: string[], flags: Flags): Repor
 	}
 }
 
-/** The explorer's quarter A when none is given: a year before `selected`, else the first quarter. */
-function explorersA(dataset: Dataset, selected: string): string {
+/** The explorer's quarter A when none is given: a year before `selected`, else the first of the store's `quarters`. */
+function explorersA(quarters: readonly string[], selected: string): string {
 	const yearBefore = yearEarlier(selected);
-	return dataset.quarters.includes(yearBefore) ? yearBefore : dataset.quarters[0]!;
+	return quarters.includes(yearBefore) ? yearBefore : quarters[0]!;
+}
+
+/** The quarters a diff is asked of, resolved among the store's `quarters`. */
+function diffPair(request: Extract<ReportRequest, {command: 'diff'}>, quarters: readonly string[]): [string, string] {
+	const quarter = (written: string, argument: string) => resolveQuarter(written, quarters, argument);
+	const selected = request.quarter === undefined ? undefined : quarter(request.quarter, '--quarter');
+	const a = request.a === null ? explorersA(quarters, selected!) : quarter(request.a, 'A');
+	const b = request.b === null ? selected! : quarter(request.b, 'B');
+	return [a, b];
 }
 
 /** The report `request` asks for, worked out from `dataset`. */
@@ -316,12 +326,8 @@ function reportOf(request: ReportRequest, dataset: Dataset): Report {
 			return getBalanceSeries(dataset, request.from === null ? undefined : quarter(request.from, '--from'), request.to === null ? undefined : quarter(request.to, '--to'));
 		case 'show':
 			return getQuarter(dataset, resolvePeriod(request.period, dataset));
-		case 'diff': {
-			const selected = request.quarter === undefined ? undefined : quarter(request.quarter, '--quarter');
-			const a = request.a === null ? explorersA(dataset, selected!) : quarter(request.a, 'A');
-			const b = request.b === null ? selected! : quarter(request.b, 'B');
-			return compareQuarters(dataset, a, b);
-		}
+		case 'diff':
+			return compareQuarters(dataset, ...diffPair(request, dataset.quarters));
 		case 'check':
 			return request.quarter === null ? (rememberedCheck(dataset) ?? checkStore(dataset)) : checkStore(dataset, quarter(request.quarter, '--quarter'));
 	}
@@ -347,12 +353,21 @@ type Answer = {text: string; exitCode: number};
  */
 async function answerFor(request: ReportRequest, db: string, io: CommandIo, answer: (report: Report) => Answer): Promise<Answer> {
 	if (io.loaded?.db === db) return answer(reportOf(request, io.loaded.dataset));
-	const loaded = await loadStoreOrRecall(db, {cache: io.checkCache, recall: text => answerKept(recallReport(text, request), answer)});
+	// A diff of a pair not asked before: from its quarters' kept sides (remembered-sides.ts).
+	let sides: ReturnType<typeof recallDiff>;
+	const recall = (text: StoreText) => {
+		const kept = answerKept(recallReport(text, request), answer);
+		if (kept || request.command !== 'diff') return kept;
+		sides = recallDiff(text, quarters => diffPair(request, quarters));
+		return typeof sides === 'object' ? answerKept(sides, answer) : undefined;
+	};
+	const loaded = await loadStoreOrRecall(db, {cache: io.checkCache, recall});
 	if (loaded.recalled) return loaded.recalled;
 	const dataset = createDataset(loaded.store);
 	const report = reportOf(request, dataset);
 	const answered = answer(report);
 	rememberReport(dataset.store, request, report);
+	if (request.command === 'diff' && sides !== 'unkept') rememberSides(dataset);
 	return answered;
 }
 
@@ -427,7 +442,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 				io.beforeExplorerLoad?.();
 				const dataset = await readDataset(db, io);
 				const selected = resolveQuarter(flags.quarter ?? 'latest', dataset.quarters, '--quarter');
-				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : explorersA(dataset, selected);
+				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : explorersA(dataset.quarters, selected);
 				const b = rest[1] ? resolveQuarter(rest[1], dataset.quarters, 'B') : selected;
 				return {explore: {dataset, db, pane, quarter: selected, a, b, color: wantsColor(io)}};
 			}

@@ -63,6 +63,8 @@ export const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).fi
 export const checksIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('checked-'));
 /** The entries of the commands' reports. */
 export const reportsIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('report-'));
+/** The entries of the quarters' diff sides, one for each text. */
+export const sidesIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('sides-'));
 /** A fresh cache directory's path, not yet made. */
 export const freshCache = () => path.join(tempDirectory(), 'cache');
 /** Runs the built command line with its checks and reports remembered in `dir`. */
@@ -125,7 +127,7 @@ export function smallEntry({bytes, header, body}: SmallEntry, line = JSON.string
  * their names, the oldest first.
  */
 export function writeOlderEntries(dir: string, like: string, count: number, content: string | Uint8Array): string[] {
-	const names = Array.from({length: count}, (_item, index) => like.replace(/-[0-9a-f]{64}\.json$/, `-${String(index).padStart(64, '0')}.json`));
+	const names = Array.from({length: count}, (_item, index) => like.replace(/-[0-9a-f]{64}(-[a-z]+)?\.json$/, `-${String(index).padStart(64, '0')}$1.json`));
 	names.forEach((name, index) => {
 		writeFileSync(path.join(dir, name), content);
 		utimesSync(path.join(dir, name), 1_000_000 + index, 1_000_000 + index);

@@ -48,7 +48,7 @@ export const rememberedFrom = 1 << 20;
  * checks. A large store's report can be large (a quarter's sites and their events, 0.8 MB for the
  * bench's store): reports are kept to 64 MiB in all.
  */
-const families: Record<'checked' | 'report', {entries: number; bytes?: number}> = {checked: {entries: 64}, report: {entries: 256, bytes: 64 << 20}};
+const families: Record<'checked' | 'report' | 'sides', {entries: number; bytes?: number}> = {checked: {entries: 64}, report: {entries: 256, bytes: 64 << 20}, sides: {entries: 8, bytes: 128 << 20}};
 export type Family = keyof typeof families;
 
 /** The largest entry read: a store with a default filled in for each of a million figures. */
@@ -233,26 +233,45 @@ function prune(dir: string, family: Family): void {
 	}
 }
 
-/** The bytes of `file`: a regular file of this user's, read without following a link or waiting on a pipe; undefined when there is none. */
-function readOwnFile(file: string): Buffer | undefined {
+/**
+ * `file` opened for reading: a regular file of this user's, no larger than an entry is read, opened
+ * without following a link or waiting on a pipe; undefined when there is none. The caller closes it.
+ */
+function openOwnFile(file: string): {fd: number; size: number} | undefined {
 	let fd: number | undefined;
 	try {
 		fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
 		const stat = fs.fstatSync(fd);
 		const owner = process.getuid?.();
-		if (!stat.isFile() || (owner !== undefined && stat.uid !== owner) || stat.size > largestEntry) return undefined;
-		return fs.readFileSync(fd);
+		if (stat.isFile() && (owner === undefined || stat.uid === owner) && stat.size <= largestEntry) return {fd, size: stat.size};
+	} catch {
+		// None to read.
+	}
+	if (fd !== undefined) fs.closeSync(fd);
+	return undefined;
+}
+
+/** The bytes of `file` ({@link openOwnFile}); undefined when there is none. */
+function readOwnFile(file: string): Buffer | undefined {
+	const opened = openOwnFile(file);
+	if (!opened) return undefined;
+	try {
+		return fs.readFileSync(opened.fd);
 	} catch {
 		return undefined;
 	} finally {
-		if (fd !== undefined) fs.closeSync(fd);
+		fs.closeSync(opened.fd);
 	}
 }
 
 /** The body of the entry in `file`, sealed for `digest`; undefined when there is none or its seal does not fit. */
 function readEntry(file: string, digest: string): string | undefined {
 	const text = readOwnFile(file)?.toString('utf8');
-	if (text === undefined) return undefined;
+	return text === undefined ? undefined : readEntryText(text, digest);
+}
+
+/** The body of an entry's `text`, sealed for `digest`; undefined when its seal does not fit. */
+function readEntryText(text: string, digest: string): string | undefined {
 	const newline = text.indexOf('\n');
 	const body = text.slice(newline + 1);
 	return newline >= 0 && text.slice(0, newline) === sealOf(digest, body) ? body : undefined;
@@ -404,4 +423,95 @@ export function recallBeside(text: StoreText, kind: string, family: Family = 'ch
 	const name = kindName(text, kind);
 	const file = besideFile(text, name, family);
 	return text.digest === undefined ? readSmallEntry(file, text.bytes, kind) : readEntry(file, `${name} ${text.digest}`);
+}
+
+const sha256 = (data: Uint8Array) => crypto().createHash('sha256').update(data).digest('hex');
+
+/** What an entry of slices lists of each slice, in order: its name, its length in bytes and their SHA-256. */
+type SliceIndex = Array<[string, number, string]>;
+
+/**
+ * Keeps `slices` (each a name and a body) beside a large store's `text` under `kind`, in one entry
+ * of `family` whose slices are read alone ({@link recallSlices}): `<seal>\n<index>\n`, then the
+ * slices' bytes one after another. The index ({@link SliceIndex}) is sealed as a kept body is, and a
+ * slice is used only when its bytes have the SHA-256 the index gives. Nothing for a small store.
+ */
+export function rememberSlices(text: StoreText, kind: string, slices: ReadonlyArray<readonly [string, string]>, family: Family): void {
+	// One too large to be read back is not written.
+	if (text.digest === undefined || slices.reduce((total, [, body]) => total + body.length * 3, 0) > largestEntry) return;
+	const name = kindName(text, kind);
+	const content = () => {
+		const bodies = slices.map(([, body]) => Buffer.from(body));
+		const index: SliceIndex = slices.map(([slice], at) => [slice, bodies[at]!.length, sha256(bodies[at]!)]);
+		return Buffer.concat([Buffer.from(`${sealed(`${name} ${text.digest}`, JSON.stringify(index))}\n`), ...bodies]);
+	};
+	writeEntry(text.cache, besideFile(text, name, family), content, family);
+}
+
+/** Whether `value` is a {@link SliceIndex}. */
+const isSliceIndex = (value: unknown): value is SliceIndex =>
+	Array.isArray(value) &&
+	value.every(item => Array.isArray(item) && item.length === 3 && typeof item[0] === 'string' && Number.isSafeInteger(item[1]) && item[1] >= 0 && typeof item[2] === 'string');
+
+/**
+ * The slices {@link rememberSlices} kept for `text` under `kind` that `pick` chooses by name from
+ * all of theirs (in the order they were kept); only those are read. Undefined when `pick` chooses
+ * none, or there is no such entry, or its index or a chosen slice is not as it was written.
+ */
+export function recallSlices(text: StoreText, kind: string, family: Family, pick: (names: readonly string[]) => readonly string[] | undefined): string[] | undefined {
+	if (text.digest === undefined) return undefined;
+	const name = kindName(text, kind);
+	const opened = openOwnFile(besideFile(text, name, family));
+	if (!opened) return undefined;
+	const {fd, size} = opened;
+	const readAt = (position: number, length: number) => {
+		const bytes = Buffer.allocUnsafe(length);
+		let done = 0;
+		while (done < length) {
+			const count = fs.readSync(fd, bytes, done, length - done, position + done);
+			if (count === 0) return undefined;
+			done += count;
+		}
+		return bytes;
+	};
+	try {
+		// The seal and the index: the first two lines, read in growing pieces.
+		let head = Buffer.alloc(0);
+		let end = -1;
+		for (let length = 16 << 10; end < 0 && head.length < size; length *= 4) {
+			head = readAt(0, Math.min(length, size)) ?? Buffer.alloc(0);
+			end = head.indexOf(10, head.indexOf(10) + 1);
+			if (head.length === 0) return undefined;
+		}
+		if (end < 0) return undefined;
+		const index = readEntryText(head.toString('utf8', 0, end), `${name} ${text.digest}`);
+		let slices: unknown;
+		try {
+			slices = index === undefined ? undefined : JSON.parse(index);
+		} catch {
+			return undefined;
+		}
+		if (!isSliceIndex(slices)) return undefined;
+		const chosen = pick(slices.map(([slice]) => slice));
+		if (!chosen) return undefined;
+		const where = new Map<string, {position: number; length: number; digest: string}>();
+		let position = end + 1;
+		for (const [slice, length, digest] of slices) {
+			where.set(slice, {position, length, digest});
+			position += length;
+		}
+		if (position !== size) return undefined;
+		const bodies: string[] = [];
+		for (const slice of chosen) {
+			const at = where.get(slice);
+			const bytes = at && readAt(at.position, at.length);
+			if (!at || !bytes || sha256(bytes) !== at.digest) return undefined;
+			bodies.push(bytes.toString('utf8'));
+		}
+		return bodies;
+	} catch {
+		return undefined;
+	} finally {
+		fs.closeSync(fd);
+	}
 }
