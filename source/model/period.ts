@@ -108,7 +108,21 @@ export function resolveQuarter(input: string, quarters: readonly string[], argum
 	} else quarter = writtenQuarter(text);
 
 	if (quarter !== undefined && quarters.includes(quarter)) return quarter;
-	const known = quarters.length > 0 ? quarters.join(', ') : 'none: the store has no quarters';
 	const what = quarter === undefined ? 'is not a quarter' : `(${quarter}) is not in the store`;
-	throw new UsageError(`${argument} "${input}" ${what}; expected one of ${known}, or latest, latest-N`);
+	throw new UsageError(`${argument} "${input}" ${what}; expected ${expectedQuarters(quarters, quarter)}, or latest, latest-N`);
+}
+
+/** Up to this many quarters, an error names them all; a store of 200 would make a line of 2 KB. */
+const namedQuarters = 12;
+
+/**
+ * What a quarter must be: one of `quarters` (in order), each named, or past {@link namedQuarters}
+ * their count and span, and the two either side of `asked` when it falls between them.
+ */
+function expectedQuarters(quarters: readonly string[], asked: string | undefined): string {
+	if (quarters.length === 0) return 'one of none: the store has no quarters';
+	if (quarters.length <= namedQuarters) return `one of ${quarters.join(', ')}`;
+	const after = asked === undefined ? -1 : quarters.findIndex(quarter => quarterOrdinal(quarter) > quarterOrdinal(asked));
+	const nearest = after > 0 ? `nearest: ${quarters[after - 1]}, ${quarters[after]}; ` : '';
+	return `one of the store's ${quarters.length} quarters from ${quarters[0]} to ${quarters.at(-1)} (${nearest}all: quarterdeck quarters)`;
 }

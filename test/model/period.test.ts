@@ -38,6 +38,29 @@ describe('resolveQuarter', () => {
 		expect(call).toThrow(`--quarter "${input}"`);
 	});
 
+	/** Every quarter from 2000Q1 to 2009Q4 but 2004Q3. */
+	const many = Array.from({length: 40}, (_item, index) => `${2000 + Math.floor(index / 4)}Q${(index % 4) + 1}`).filter(quarter => quarter !== '2004Q3');
+
+	it.each([
+		['2004Q3', '(2004Q3) is not in the store', 'nearest: 2004Q2, 2004Q4; '],
+		['1999Q4', '(1999Q4) is not in the store', ''],
+		['2010Q1', '(2010Q1) is not in the store', ''],
+		['latest-41', '(1999Q3) is not in the store', ''],
+		['Q5 2004', 'is not a quarter', ''],
+	])('names a long list of quarters by its count and span, and the two either side of %j', (input, what, nearest) => {
+		const call = () => resolveQuarter(input, many, 'A');
+		expect(call).toThrow(UsageError);
+		expect(call).toThrow(`A "${input}" ${what}; expected one of the store's 39 quarters from 2000Q1 to 2009Q4 (${nearest}all: quarterdeck quarters), or latest, latest-N`);
+	});
+
+	it('names every quarter of a list of 12, and not of 13', () => {
+		for (const [count, named] of [[12, true], [13, false]] as const) {
+			const some = many.slice(0, count);
+			const call = () => resolveQuarter('1990Q1', some);
+			expect(call).toThrow(named ? `expected one of ${some.join(', ')}, or latest` : `expected one of the store's 13 quarters from 2000Q1 to ${some.at(-1)} (all: quarterdeck quarters), or latest`);
+		}
+	});
+
 	it('says so when the store has no quarters', () => {
 		expect(() => resolveQuarter('latest', [])).toThrow('none: the store has no quarters');
 	});
