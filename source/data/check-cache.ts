@@ -478,7 +478,7 @@ export function recallSlices(text: StoreText, kind: string, family: Family, pick
 		// The seal and the index: the first two lines, read in growing pieces.
 		let head = Buffer.alloc(0);
 		let end = -1;
-		for (let length = 16 << 10; end < 0 && head.length < size; length *= 4) {
+		for (let length = 64 << 10; end < 0 && head.length < size; length *= 4) {
 			head = readAt(0, Math.min(length, size)) ?? Buffer.alloc(0);
 			end = head.indexOf(10, head.indexOf(10) + 1);
 			if (head.length === 0) return undefined;

@@ -1,9 +1,9 @@
 import {createHash} from 'node:crypto';
-import {readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
-import {rememberedFrom} from '../../source/data/check-cache.js';
+import {recallSlices, rememberedFrom, rememberSlices} from '../../source/data/check-cache.js';
 import {copyStore, freshCache, reportsIn, runCli, runInProcess, runWith, sealed, sidesIn, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
 
 let file: string;
@@ -212,5 +212,38 @@ describe('diff sides, in this process', () => {
 		}
 		// Only the first pair worked out: each other one answered from the sides.
 		expect(reportsIn(dir)).toEqual(reports);
+	});
+});
+
+describe('an entry of slices', () => {
+	const text = () => ({cache: {dir: freshCache(), build: 'test'}, digest: 'a'.repeat(64)});
+
+	it('reads the slices picked and only those, an index of any length read in growing pieces', () => {
+		for (const count of [1, 40, 3000]) {
+			const at = text();
+			mkdirSync(at.cache.dir, {recursive: true, mode: 0o700});
+			const slices = Array.from({length: count}, (_item, index) => [`slice ${index} ${'x'.repeat(40)}`, `body ${index} ${'€'.repeat(index % 7)}`] as const);
+			rememberSlices(at, 'things', slices, 'sides');
+			const [entry] = sidesIn(at.cache.dir);
+			// The index alone: more than one piece of 64 KiB for 3000 slices.
+			const indexLength = readFileSync(path.join(at.cache.dir, entry!)).indexOf(10, 65);
+			expect(indexLength > 64 << 10).toBe(count === 3000);
+			let names: readonly string[] = [];
+			const last = slices.at(-1)!;
+			expect(recallSlices(at, 'things', 'sides', given => ((names = given), [last[0], slices[0]![0], last[0]]))).toEqual([last[1], slices[0]![1], last[1]]);
+			expect(names).toEqual(slices.map(([name]) => name));
+			expect(recallSlices(at, 'things', 'sides', () => undefined)).toBeUndefined();
+			expect(recallSlices(at, 'things', 'sides', () => ['no such slice'])).toBeUndefined();
+			expect(recallSlices(at, 'other things', 'sides', () => [slices[0]![0]])).toBeUndefined();
+		}
+	});
+
+	it('is not kept for a small store, whose text has no digest', () => {
+		const dir = freshCache();
+		mkdirSync(dir, {recursive: true, mode: 0o700});
+		const small = {cache: {dir, build: 'test'}, bytes: Buffer.from('{}')};
+		rememberSlices(small, 'things', [['one', 'body']], 'sides');
+		expect(sidesIn(dir)).toEqual([]);
+		expect(recallSlices(small, 'things', 'sides', names => names)).toBeUndefined();
 	});
 });
