@@ -339,13 +339,13 @@ async function readDataset(db: string, io: CommandIo): Promise<Dataset> {
 	return createDataset(await loadStore(db, {forTerminal: true, cache: io.checkCache}));
 }
 
-/** What a command prints, and the code it exits with. */
-type Answer = {text: string; exitCode: number};
+/** What a command prints, the code it exits with, and what keeps its report once it is printed. */
+type Answer = {text: string; exitCode: number; keep?: () => void};
 
 /**
  * The answer to `request` of the store at `db`, given by `answer` from its report: the report
  * remembered for the store's text when there is one (see remembered-report.ts), without parsing the
- * store; else worked out, answered, and then remembered. A kept report that fits its key but cannot
+ * store; else worked out and answered, and remembered by the answer's `keep` once printed. A kept report that fits its key but cannot
  * be answered (not the shape its command gives) is passed over as a damaged entry is, and the store
  * is read; what a report read from the store cannot give still fails, and is not remembered. (The
  * whole store's check then takes its findings entry again, held to the same shape; see
@@ -365,10 +365,12 @@ async function answerFor(request: ReportRequest, db: string, io: CommandIo, answ
 	if (loaded.recalled) return loaded.recalled;
 	const dataset = createDataset(loaded.store);
 	const report = reportOf(request, dataset);
-	const answered = answer(report);
-	rememberReport(dataset.store, request, report);
-	if (request.command === 'diff' && sides !== 'unkept') rememberSides(dataset);
-	return answered;
+	// Kept once the answer is out: a first diff of a text keeps every quarter's side, which takes longer than the answer.
+	const keep = () => {
+		rememberReport(dataset.store, request, report);
+		if (request.command === 'diff' && sides !== 'unkept') rememberSides(dataset);
+	};
+	return {...answer(report), keep};
 }
 
 function answerKept(report: Report | undefined, answer: (report: Report) => Answer): Answer | undefined {
@@ -449,7 +451,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 		}
 		const request = requestFor(command as ReportCommand, args, flags);
 		const worst = severities.indexOf((flags.failOn ?? 'warning') as Severity);
-		const {text, exitCode} = await answerFor(request, db, io, report => ({
+		const {text, exitCode, keep} = await answerFor(request, db, io, report => ({
 			text: formatReport(report, {mode, color: wantsColor(io), width: Math.max(40, io.columns), pretty: io.stdoutIsTTY}),
 			exitCode:
 				request.command === 'check' && (report as CheckReport).findings.some(finding => severities.indexOf(finding.severity) >= worst)
@@ -457,6 +459,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 					: exitCodes.ok,
 		}));
 		io.stdout.write(text);
+		keep?.();
 		return {exitCode};
 	} catch (error) {
 		const {text, exitCode} = reportError(error, debug);

@@ -54,6 +54,9 @@ export type Family = keyof typeof families;
 /** The largest entry read: a store with a default filled in for each of a million figures. */
 const largestEntry = 64 << 20;
 
+/** The most text an entry is written with: each character may take 3 bytes of UTF-8. */
+export const largestText = largestEntry / 3;
+
 /** A temporary file left by a process that ended while writing is removed after this long. */
 const staleAfterMs = 10 * 60_000;
 
@@ -412,7 +415,7 @@ export function storeTextOf(store: object): StoreText | undefined {
  */
 export function rememberBeside(text: StoreText, kind: string, body: string, family: Family = 'checked'): void {
 	// One too large to be read back is not written.
-	if (body.length * 3 + (text.bytes?.length ?? 0) > largestEntry) return;
+	if (body.length + (text.bytes?.length ?? 0) / 3 > largestText) return;
 	const name = kindName(text, kind);
 	const content = () => (text.digest === undefined ? smallEntry(text.bytes, kind, body) : sealed(`${name} ${text.digest}`, body));
 	writeEntry(text.cache, besideFile(text, name, family), content, family);
@@ -438,7 +441,7 @@ type SliceIndex = Array<[string, number, string]>;
  */
 export function rememberSlices(text: StoreText, kind: string, slices: ReadonlyArray<readonly [string, string]>, family: Family): void {
 	// One too large to be read back is not written.
-	if (text.digest === undefined || slices.reduce((total, [, body]) => total + body.length * 3, 0) > largestEntry) return;
+	if (text.digest === undefined || slices.reduce((total, [, body]) => total + body.length, 0) > largestText) return;
 	const name = kindName(text, kind);
 	const content = () => {
 		const bodies = slices.map(([, body]) => Buffer.from(body));

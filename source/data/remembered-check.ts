@@ -124,13 +124,20 @@ export function recallFindings(text: StoreText): CheckReport | undefined {
  */
 export function exactJson(value: unknown): string | undefined {
 	// A walk, then JSON.stringify: a replacer called for every value costs twice as much.
-	return comesBack(value) ? JSON.stringify(value) : undefined;
+	try {
+		return comesBack(value) ? JSON.stringify(value) : undefined;
+	} catch {
+		// A cycle, a BigInt, or nesting too deep to walk: not kept.
+		return undefined;
+	}
 }
 
 /** Whether JSON gives `value`, plain data, back as it is (see {@link exactJson}). */
 function comesBack(value: unknown): boolean {
 	if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+	if (typeof value === 'bigint') return false;
 	if (typeof value !== 'object' || value === null) return true;
+	if (typeof (value as {toJSON?: unknown}).toJSON === 'function') return comesBack((value as {toJSON: () => unknown}).toJSON());
 	if (Array.isArray(value)) {
 		for (let index = 0; index < value.length; index++) if (value[index] === undefined || !comesBack(value[index])) return false;
 		return true;

@@ -1,22 +1,37 @@
 import type {Dataset} from '../model/dataset.js';
 import {diffSide, joinSides, type DiffSide} from '../model/diff.js';
 import type {DiffReport} from '../model/reports.js';
-import {recallSlices, rememberSlices, storeTextOf, type StoreText} from './check-cache.js';
+import {largestText, recallSlices, rememberSlices, storeTextOf, type StoreText} from './check-cache.js';
 import {exactJson} from './remembered-check.js';
 
 /**
  * Every quarter's side of a diff (model/diff.ts), kept beside a large store's text in one entry of
  * slices, one a quarter (check-cache.ts): a diff of a pair not asked before reads its two quarters'
  * sides, not the store. A side JSON would not give back as it is (a −0) is kept as `null`, and a
- * pair with that quarter is worked out from the store.
+ * pair with that quarter is worked out from the store; so is every side when all of them would make
+ * an entry too large to be read back, so that they are not worked out again for each diff.
  */
 const kind = 'sides';
 
-/** Keeps the diff side of each quarter of `dataset`'s store, when it was read through a cache by its digest. */
-export function rememberSides(dataset: Dataset): void {
+/**
+ * Keeps the diff side of each quarter of `dataset`'s store, when it was read through a cache by its
+ * digest; each `null` once their text comes to more than `room` characters.
+ */
+export function rememberSides(dataset: Dataset, room = largestText): void {
 	const text = storeTextOf(dataset.store);
 	if (text?.digest === undefined) return;
-	rememberSlices(text, kind, dataset.quarters.map(quarter => [quarter, exactJson(diffSide(dataset, quarter)) ?? 'null'] as const), 'sides');
+	const slices: Array<readonly [string, string]> = [];
+	let length = 0;
+	for (const quarter of dataset.quarters) {
+		const body = exactJson(diffSide(dataset, quarter)) ?? 'null';
+		length += body.length;
+		if (length > room) {
+			slices.length = 0;
+			break;
+		}
+		slices.push([quarter, body]);
+	}
+	rememberSlices(text, kind, slices.length > 0 ? slices : dataset.quarters.map(quarter => [quarter, 'null'] as const), 'sides');
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,8 +52,22 @@ function isSide(value: unknown, quarter: string): value is DiffSide {
 			(series.segment === null || isText(series.segment)) &&
 			Array.isArray(series.sites) &&
 			series.sites.every(isText) &&
-			isRecord(series.reading) &&
-			Number.isFinite(series.reading.value),
+			isReading(series.reading),
+	);
+}
+
+/** Whether `value` is a reading of the types {@link readingOf} gives. */
+function isReading(value: unknown): boolean {
+	if (!isRecord(value) || !Number.isFinite(value.value) || !isText(value.unit) || !isText(value.figure) || typeof value.conflict !== 'boolean') return false;
+	const textOrNull = (field: unknown) => field === null || isText(field);
+	return (
+		(value.kind === 'stated' || value.kind === 'derived') &&
+		textOrNull(value.qualifier) &&
+		textOrNull(value.source) &&
+		Array.isArray(value.figures) &&
+		value.figures.every(isText) &&
+		Array.isArray(value.alternatives) &&
+		value.alternatives.every((item: unknown) => isRecord(item) && isText(item.figure) && Number.isFinite(item.value) && textOrNull(item.source))
 	);
 }
 

@@ -584,5 +584,10 @@ describe('exactJson', () => {
 		// A field left undefined is left out, as every output leaves it.
 		expect(exactJson({a: undefined, b: 1})).toBe('{"b":1}');
 		for (const value of [-0, Number.NaN, Number.POSITIVE_INFINITY, [1, undefined], [1, , 3], {a: {b: [-0]}}]) expect(exactJson(value)).toBeUndefined();
+		// Nor what JSON cannot write or walk, nor what a toJSON turns into one of those.
+		const cycle: Record<string, unknown> = {};
+		cycle.self = cycle;
+		for (const value of [cycle, {a: 1n}, {toJSON: () => -0}, {a: {toJSON: () => [Number.NaN]}}]) expect(exactJson(value)).toBeUndefined();
+		expect(exactJson({a: {toJSON: () => [1, 'two']}})).toBe('{"a":[1,"two"]}');
 	});
 });

@@ -3,7 +3,11 @@ import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
+import {runCli as runCommand} from '../../source/commands.js';
 import {recallSlices, rememberedFrom, rememberSlices} from '../../source/data/check-cache.js';
+import {rememberSides} from '../../source/data/remembered-sides.js';
+import {loadStore} from '../../source/data/store.js';
+import {createDataset} from '../../source/model/dataset.js';
 import {copyStore, freshCache, reportsIn, runCli, runInProcess, runWith, sealed, sidesIn, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run} from '../helpers.js';
 
 let file: string;
@@ -123,6 +127,11 @@ describe('diff sides, in the built command line', () => {
 			side.series[1].rank = ['first', 'of', 'all'];
 			return sliceEntry(name, withSide(slicesOf(entry), quarters[0]!, side));
 		}],
+		['a side whose reading is only a value', (entry, name) => {
+			const side = sideOf(slicesOf(entry), quarters[0]!);
+			side.series[0].reading = {value: 42};
+			return sliceEntry(name, withSide(slicesOf(entry), quarters[0]!, side));
+		}],
 		['a side whose reading has no value', (entry, name) => {
 			const side = sideOf(slicesOf(entry), quarters[0]!);
 			delete side.series.at(-1).reading.value;
@@ -198,6 +207,43 @@ describe('diff sides, in the built command line', () => {
 });
 
 describe('diff sides, in this process', () => {
+	it('print a first diff before its report and the sides are kept', async () => {
+		const dir = freshCache();
+		const seen: number[] = [];
+		let stdout = '';
+		const {exitCode} = (await runCommand(json('diff', quarters[0]!, quarters[1]!), {
+			stdout: {write: (written: string) => void ((stdout += written), seen.push(reportsIn(dir).length + sidesIn(dir).length))},
+			stderr: {write: () => {}},
+			stdoutIsTTY: false,
+			columns: 100,
+			env: {},
+			cwd: process.cwd(),
+			checkCache: {dir, build: 'test'},
+		})) as {exitCode: number};
+		expect(exitCode).toBe(0);
+		expect(seen).toEqual([0]);
+		expect([reportsIn(dir).length, sidesIn(dir).length]).toEqual([1, 1]);
+		expect(stdout).toBe((await runInProcess(json('diff', quarters[0]!, quarters[1]!))).stdout);
+	});
+
+	it('keep every side as null when together they come to more than an entry holds, and work each diff out', async () => {
+		const dir = freshCache();
+		const dataset = createDataset(await loadStore(file, {cache: {dir, build: 'test'}}));
+		rememberSides(dataset, 10_000);
+		const [entry] = sidesIn(dir);
+		const slices = slicesOf(readFileSync(path.join(dir, entry!)));
+		expect(slices.map(([name]) => name)).toEqual(dataset.quarters);
+		expect(new Set(slices.map(([, body]) => body.toString()))).toEqual(new Set(['null']));
+		const kept = stamp(path.join(dir, entry!));
+		const args = json('diff', quarters[0]!, quarters[1]!);
+		expect(await runInProcess(args, {dir})).toEqual(await runInProcess(args));
+		expect(reportsIn(dir)).toHaveLength(1);
+		expect(stamp(path.join(dir, entry!))).toEqual(kept);
+		// With room for them all, the sides are kept.
+		rememberSides(dataset);
+		expect(slicesOf(readFileSync(path.join(dir, entry!))).filter(([, body]) => body.toString() === 'null')).toEqual([]);
+	});
+
 	it('give every pair of eight quarters spread over the store what a full read gives', async () => {
 		const dir = freshCache();
 		const spread = Array.from({length: 8}, (_item, index) => quarters[Math.round((index * (quarters.length - 1)) / 7)]!);

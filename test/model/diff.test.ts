@@ -67,6 +67,6 @@ describe('compareQuarters', () => {
 describe('diff sides', () => {
 	it.each(stores)('join, after a trip through JSON, into the diff of every pair of quarters of %s', (_name, dataset) => {
 		const sides = new Map(dataset.quarters.map(quarter => [quarter, JSON.parse(JSON.stringify(diffSide(dataset, quarter)))]));
-		for (const [a, b] of pairsOf(dataset)) expect(joinSides(sides.get(a), sides.get(b))).toEqual(compareQuarters(dataset, a, b));
+		for (const [a, b] of pairsOf(dataset)) expect(joinSides(sides.get(a), sides.get(b))).toStrictEqual(compareQuarters(dataset, a, b));
 	});
 });
