@@ -478,15 +478,12 @@ export function recallSlices(text: StoreText, kind: string, family: Family, pick
 		return bytes;
 	};
 	try {
-		// The seal and the index: the first two lines, read in growing pieces.
-		let head = Buffer.alloc(0);
-		let end = -1;
-		for (let length = 64 << 10; end < 0 && head.length < size; length *= 4) {
-			head = readAt(0, Math.min(length, size)) ?? Buffer.alloc(0);
-			end = head.indexOf(10, head.indexOf(10) + 1);
-			if (head.length === 0) return undefined;
-		}
-		if (end < 0) return undefined;
+		// The seal and the index, the first two lines: in the first 64 KiB (the index of 750 quarters), else the whole entry.
+		const endOfIndex = (bytes: Buffer | undefined) => bytes?.indexOf(10, bytes.indexOf(10) + 1) ?? -1;
+		let head = readAt(0, Math.min(64 << 10, size));
+		if (endOfIndex(head) < 0 && size > 64 << 10) head = readAt(0, size);
+		const end = endOfIndex(head);
+		if (!head || end < 0) return undefined;
 		const index = readEntryText(head.toString('utf8', 0, end), `${name} ${text.digest}`);
 		let slices: unknown;
 		try {

@@ -4,25 +4,10 @@ import {isQuarter, parsePeriod, writtenQuarter} from '../model/period.js';
 import {OUTPUT_FORMAT, type FigureView} from '../model/reports.js';
 import {jsonTextIsPlain} from '../model/text.js';
 import {recallBeside, rememberBeside, storeTextOf, type StoreText} from './check-cache.js';
+import {holds, isNumber, isNumberOrNull, isRecord, isText, isTextList, isTextOrNull, type Check} from './field-checks.js';
 
 /** Under what name a store's whole check report is kept beside its remembered checks. */
 const kind = 'findings';
-
-type Check = (value: unknown) => boolean;
-
-const isText: Check = value => typeof value === 'string';
-const isTextOrNull: Check = value => value === null || typeof value === 'string';
-const isNumber: Check = value => typeof value === 'number' && Number.isFinite(value);
-const isNumberOrNull: Check = value => value === null || isNumber(value);
-const isTextList: Check = value => Array.isArray(value) && value.every(isText);
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Whether `value` is an object of exactly the keys of `fields`, each of which its check passes. */
-function holds(value: unknown, fields: Readonly<Record<string, Check>>, count: number): value is Record<string, unknown> {
-	if (!isRecord(value) || Object.keys(value).length !== count) return false;
-	for (const key in fields) if (!Object.hasOwn(value, key) || !fields[key]!(value[key])) return false;
-	return true;
-}
 
 /** A figure as a finding names it (see viewFigure), field by field. */
 const figureFields: Record<keyof FigureView, Check> = {

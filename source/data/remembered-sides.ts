@@ -1,7 +1,8 @@
-import type {Dataset} from '../model/dataset.js';
-import {diffSide, joinSides, type DiffSide} from '../model/diff.js';
+import type {Dataset, Reading} from '../model/dataset.js';
+import {diffSide, joinSides, type DiffSide, type SideSeries} from '../model/diff.js';
 import type {DiffReport} from '../model/reports.js';
 import {largestText, recallSlices, rememberSlices, storeTextOf, type StoreText} from './check-cache.js';
+import {holds, isNumber, isText, isTextList, isTextOrNull, listOf, type Check} from './field-checks.js';
 import {exactJson} from './remembered-check.js';
 
 /**
@@ -21,55 +22,47 @@ export function rememberSides(dataset: Dataset, room = largestText): void {
 	const text = storeTextOf(dataset.store);
 	if (text?.digest === undefined) return;
 	const slices: Array<readonly [string, string]> = [];
-	let length = 0;
 	for (const quarter of dataset.quarters) {
 		const body = exactJson(diffSide(dataset, quarter)) ?? 'null';
-		length += body.length;
-		if (length > room) {
-			slices.length = 0;
-			break;
-		}
+		room -= body.length;
+		if (room < 0) return rememberSlices(text, kind, dataset.quarters.map(each => [each, 'null'] as const), 'sides');
 		slices.push([quarter, body]);
 	}
-	rememberSlices(text, kind, slices.length > 0 ? slices : dataset.quarters.map(quarter => [quarter, 'null'] as const), 'sides');
+	rememberSlices(text, kind, slices, 'sides');
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown): value is string => typeof value === 'string';
+/** A reading as readingOf gives it, field by field, and each of its alternatives. */
+const alternativeFields: Record<keyof Reading['alternatives'][number], Check> = {figure: isText, value: isNumber, source: isTextOrNull};
+const readingFields: Record<keyof Reading, Check> = {
+	value: isNumber,
+	unit: isText,
+	kind: value => value === 'stated' || value === 'derived',
+	qualifier: isTextOrNull,
+	figure: isText,
+	source: isTextOrNull,
+	figures: isTextList,
+	conflict: value => typeof value === 'boolean',
+	alternatives: listOf(value => holds(value, alternativeFields, 3)),
+};
+const readingCount = Object.keys(readingFields).length;
 
-/** Whether `value`, read back, is a side of `quarter` that {@link joinSides} can join as it joins a side it was given. */
-function isSide(value: unknown, quarter: string): value is DiffSide {
-	if (!isRecord(value) || value.quarter !== quarter || !Array.isArray(value.series)) return false;
-	return value.series.every(
-		(series: unknown) =>
-			isRecord(series) &&
-			isText(series.key) &&
-			Number.isSafeInteger(series.at) &&
-			Array.isArray(series.rank) &&
-			series.rank.length === 3 &&
-			series.rank.every(Number.isSafeInteger) &&
-			[series.metric, series.name, series.statement, series.unit].every(isText) &&
-			(series.segment === null || isText(series.segment)) &&
-			Array.isArray(series.sites) &&
-			series.sites.every(isText) &&
-			isReading(series.reading),
-	);
-}
+/** A series of a side, field by field: its rank three whole numbers, its reading a reading. */
+const seriesFields: Record<keyof SideSeries, Check> = {
+	at: Number.isSafeInteger,
+	rank: value => Array.isArray(value) && value.length === 3 && value.every(Number.isSafeInteger),
+	metric: isText,
+	name: isText,
+	statement: isText,
+	segment: isTextOrNull,
+	sites: isTextList,
+	unit: isText,
+	reading: value => holds(value, readingFields, readingCount),
+};
+const seriesCount = Object.keys(seriesFields).length;
 
-/** Whether `value` is a reading of the types {@link readingOf} gives. */
-function isReading(value: unknown): boolean {
-	if (!isRecord(value) || !Number.isFinite(value.value) || !isText(value.unit) || !isText(value.figure) || typeof value.conflict !== 'boolean') return false;
-	const textOrNull = (field: unknown) => field === null || isText(field);
-	return (
-		(value.kind === 'stated' || value.kind === 'derived') &&
-		textOrNull(value.qualifier) &&
-		textOrNull(value.source) &&
-		Array.isArray(value.figures) &&
-		value.figures.every(isText) &&
-		Array.isArray(value.alternatives) &&
-		value.alternatives.every((item: unknown) => isRecord(item) && isText(item.figure) && Number.isFinite(item.value) && textOrNull(item.source))
-	);
-}
+/** Whether `value`, read back, is a side of `quarter` that {@link joinSides} joins as it joins a side it was given. */
+const isSide = (value: unknown, quarter: string): value is DiffSide =>
+	holds(value, {quarter: side => side === quarter, series: listOf(series => holds(series, seriesFields, seriesCount))}, 2);
 
 /**
  * What the sides kept for `text` give for the pair `pair` resolves among the store's quarters: the

@@ -9,8 +9,6 @@ import {compareText} from './text.js';
  * answered from two of them.
  */
 export type SideSeries = {
-	/** The series: metric, segment and sites (sorted), as {@link compareQuarters} groups figures. */
-	key: string;
 	/** Where the series' first figure in the quarter is in the store's figures. */
 	at: number;
 	/** The order of its statement, metric and segment (−1 for none), which rows are sorted by first. */
@@ -30,7 +28,9 @@ export type DiffSide = {quarter: string; series: SideSeries[]};
 
 const statementOrder = ['income', 'balance', 'cash-flow', 'operations'];
 
-const seriesKey = (figure: ResolvedFigure) => `${figure.metric}|${figure.segment ?? ''}|${[...(figure.sites ?? [])].sort().join('+')}`;
+/** The series a figure or a side's series is of: its metric, segment and sites (in sorted order). */
+const seriesKey = ({metric, segment, sites}: {metric: string; segment?: string | null | undefined; sites?: readonly string[] | undefined}) =>
+	`${metric}|${segment ?? ''}|${[...(sites ?? [])].sort().join('+')}`;
 
 /** The levels (measure `value`) `quarter` holds, one per series, read from its figures. */
 export function diffSide(dataset: Dataset, quarter: string): DiffSide {
@@ -43,12 +43,11 @@ export function diffSide(dataset: Dataset, quarter: string): DiffSide {
 		if (group) group.figures.push(figure);
 		else groups.set(key, {at, figures: [figure]});
 	}
-	const series = [...groups].map(([key, {at, figures}]): SideSeries => {
+	const series = [...groups.values()].map(({at, figures}): SideSeries => {
 		const first = figures[0]!;
 		const metric = dataset.metrics.get(first.metric)!;
 		const segment = first.segment ?? null;
 		return {
-			key,
 			at,
 			rank: [statementOrder.indexOf(metric.statement), dataset.metricOrder.get(metric.id) ?? 0, segment === null ? -1 : (dataset.segmentOrder.get(segment) ?? 0)],
 			metric: metric.id,
@@ -71,10 +70,11 @@ export function diffSide(dataset: Dataset, quarter: string): DiffSide {
  */
 export function joinSides(a: DiffSide, b: DiffSide): DiffReport {
 	const joined = new Map<string, {first: SideSeries; a: Reading | null; b: Reading | null}>();
-	for (const series of a.series) joined.set(series.key, {first: series, a: series.reading, b: null});
+	for (const series of a.series) joined.set(seriesKey(series), {first: series, a: series.reading, b: null});
 	for (const series of b.series) {
-		const row = joined.get(series.key);
-		if (!row) joined.set(series.key, {first: series, a: null, b: series.reading});
+		const key = seriesKey(series);
+		const row = joined.get(key);
+		if (!row) joined.set(key, {first: series, a: null, b: series.reading});
 		else {
 			row.b = series.reading;
 			if (series.at < row.first.at) row.first = series;

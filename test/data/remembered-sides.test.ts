@@ -127,6 +127,11 @@ describe('diff sides, in the built command line', () => {
 			side.series[1].rank = ['first', 'of', 'all'];
 			return sliceEntry(name, withSide(slicesOf(entry), quarters[0]!, side));
 		}],
+		['a series with a field more than a side\'s', (entry, name) => {
+			const side = sideOf(slicesOf(entry), quarters[0]!);
+			side.series[0].key = 'revenue||';
+			return sliceEntry(name, withSide(slicesOf(entry), quarters[0]!, side));
+		}],
 		['a side whose reading is only a value', (entry, name) => {
 			const side = sideOf(slicesOf(entry), quarters[0]!);
 			side.series[0].reading = {value: 42};
@@ -264,7 +269,7 @@ describe('diff sides, in this process', () => {
 describe('an entry of slices', () => {
 	const text = () => ({cache: {dir: freshCache(), build: 'test'}, digest: 'a'.repeat(64)});
 
-	it('reads the slices picked and only those, an index of any length read in growing pieces', () => {
+	it('reads the slices picked, from entries whose index fits in the first piece read and one whose index does not', () => {
 		for (const count of [1, 40, 3000]) {
 			const at = text();
 			mkdirSync(at.cache.dir, {recursive: true, mode: 0o700});
