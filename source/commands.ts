@@ -3,6 +3,7 @@ import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import packageJson from '../package.json' with {type: 'json'};
 import type {CheckCache, StoreText} from './data/check-cache.js';
+import {recallOpening, type Opening} from './data/opening.js';
 import {rememberedCheck} from './data/remembered-check.js';
 import {recallReport, rememberReport} from './data/remembered-report.js';
 import {recallDiff, rememberSides} from './data/remembered-sides.js';
@@ -13,7 +14,7 @@ import {createDataset, type Dataset} from './model/dataset.js';
 import {isQuarter, parsePeriod, resolveQuarter, yearEarlier} from './model/period.js';
 import {compareQuarters} from './model/diff.js';
 import {getBalanceSeries, getQuarter, getSegmentRevenue, getSiteStatuses, listQuarters} from './model/queries.js';
-import type {Report, ReportRequest} from './model/reports.js';
+import {paneRequest, reportKey, type PaneName, type Report, type ReportRequest} from './model/reports.js';
 import {checkStore, severities, type CheckReport, type Severity} from './model/check.js';
 import {formatReport, writeJson, type OutputMode} from './output/write.js';
 
@@ -45,12 +46,17 @@ export type CommandIo = {
 };
 
 /** The panes the explorer opens on, and the command each one prints when there is no terminal. */
-export const panes = ['segments', 'centers', 'balance', 'diff'] as const;
-export type PaneName = (typeof panes)[number];
+export const panes: readonly PaneName[] = ['segments', 'centers', 'balance', 'diff'];
+
+/**
+ * The store the explorer shows: read and checked, or, on a large store whose pane was shown
+ * before, what was kept for its text (see opening.ts), to draw the first frame from while `load`
+ * reads it.
+ */
+export type ExplorerStore = {dataset: Dataset; opening?: never; load?: never} | {opening: Opening; load: () => Promise<Dataset>; dataset?: never};
 
 /** What the explorer needs to start: the store, and where to open. */
-export type ExploreRequest = {
-	dataset: Dataset;
+export type ExploreRequest = ExplorerStore & {
 	db: string;
 	pane: PaneName;
 	quarter: string;
@@ -339,6 +345,27 @@ async function readDataset(db: string, io: CommandIo): Promise<Dataset> {
 	return createDataset(await loadStore(db, {forTerminal: true, cache: io.checkCache}));
 }
 
+/**
+ * The store at `db` for the explorer on the pane `view` gives: the one already loaded, when it is
+ * that file; else its opening, when one is kept for its text (see opening.ts) and the pane is not
+ * Diff, whose rows name segments and sites by the store; else the store, read and checked.
+ */
+async function explorerStore(db: string, io: CommandIo, view: (quarters: readonly string[]) => {pane: PaneName; quarter: string; a: string; b: string}): Promise<ExplorerStore> {
+	if (io.loaded?.db === db) return {dataset: io.loaded.dataset};
+	const requestOf = (quarters: readonly string[]) => {
+		try {
+			const {pane, quarter, a, b} = view(quarters);
+			return pane === 'diff' ? undefined : paneRequest(pane, reportKey(pane, quarter, a, b));
+		} catch {
+			// A quarter the store lacks: the store is read, and its error is the one given.
+			return undefined;
+		}
+	};
+	const loaded = await loadStoreOrRecall(db, {forTerminal: true, cache: io.checkCache, byDigestOnly: true, recall: text => recallOpening(text, requestOf)});
+	if (loaded.recalled) return {opening: loaded.recalled, load: () => readDataset(db, io)};
+	return {dataset: createDataset(loaded.store)};
+}
+
 /** What a command prints, the code it exits with, and what keeps its report once it is printed. */
 type Answer = {text: string; exitCode: number; keep?: () => void};
 
@@ -442,11 +469,14 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 			if (rest.length > (pane === 'diff' ? 2 : 0)) throw new UsageError(`explore ${pane} takes no quarters here; use --quarter`);
 			if (draws) {
 				io.beforeExplorerLoad?.();
-				const dataset = await readDataset(db, io);
-				const selected = resolveQuarter(flags.quarter ?? 'latest', dataset.quarters, '--quarter');
-				const a = rest[0] ? resolveQuarter(rest[0], dataset.quarters, 'A') : explorersA(dataset.quarters, selected);
-				const b = rest[1] ? resolveQuarter(rest[1], dataset.quarters, 'B') : selected;
-				return {explore: {dataset, db, pane, quarter: selected, a, b, color: wantsColor(io)}};
+				const view = (quarters: readonly string[]) => {
+					const quarter = resolveQuarter(flags.quarter ?? 'latest', quarters, '--quarter');
+					const a = rest[0] ? resolveQuarter(rest[0], quarters, 'A') : explorersA(quarters, quarter);
+					const b = rest[1] ? resolveQuarter(rest[1], quarters, 'B') : quarter;
+					return {pane, quarter, a, b};
+				};
+				const store = await explorerStore(db, io, view);
+				return {explore: {...store, db, ...view(store.dataset ? store.dataset.quarters : store.opening.quarters), color: wantsColor(io)}};
 			}
 		}
 		const request = requestFor(command as ReportCommand, args, flags);

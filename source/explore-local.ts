@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import process from 'node:process';
 import tty from 'node:tty';
 import type {ExploreRequest} from './commands.js';
-import {describeError, exitCodes} from './errors.js';
+import {describeError, exitCodes, isQuarterdeckError, reportError} from './errors.js';
 import {messageWriter} from './output/stdio.js';
-import {runExplorer} from './ui/run.js';
+import {runExplorer, storeToRun, type Explorer} from './ui/run.js';
 
 // The explorer on any pair of terminal streams: the build drives it so to make this bundle's code cache.
-export {runExplorer};
+export {runExplorer, storeToRun};
 
 /** Keys come from stdin when it is a terminal, else from the controlling terminal, if there is one. */
 function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefined {
@@ -21,9 +21,23 @@ function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefin
 }
 
 /**
+ * How the explorer ended on `error`, said in one line; the exit code to end with. Reading the store
+ * once an opening is drawn fails as a command reading it does; anything else is a crash.
+ */
+function stopped(error: unknown): number {
+	if (isQuarterdeckError(error)) {
+		const {text, exitCode} = reportError(error, false);
+		messageWriter.write(text);
+		return exitCode;
+	}
+	messageWriter.write(`quarterdeck: the explorer stopped: ${describeError(error)}\n`);
+	return exitCodes.internal;
+}
+
+/**
  * Runs the explorer in this process's terminal; the exit code it should end with. `afterFirstFrame`
  * is called once the first frame is written: Ink, outside its concurrent mode, writes it within
- * `render()`.
+ * `render()`; on an opening, before the store is read.
  */
 export async function runLocal(request: ExploreRequest, {afterFirstFrame}: {afterFirstFrame?: () => void} = {}): Promise<number> {
 	const keyboard = openKeyboard();
@@ -33,7 +47,14 @@ export async function runLocal(request: ExploreRequest, {afterFirstFrame}: {afte
 		);
 		return exitCodes.usage;
 	}
-	const explorer = runExplorer({...request, stdin: keyboard.stdin, stdout: process.stdout});
+	let explorer: Explorer;
+	try {
+		const {pane, quarter, a, b, color} = request;
+		explorer = runExplorer({pane, quarter, a, b, color, ...(await storeToRun(request)), stdin: keyboard.stdin, stdout: process.stdout});
+	} catch (error) {
+		keyboard.close();
+		return stopped(error);
+	}
 	afterFirstFrame?.();
 	const stop = () => explorer.close();
 	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
@@ -42,8 +63,7 @@ export async function runLocal(request: ExploreRequest, {afterFirstFrame}: {afte
 		await explorer.done;
 		return exitCodes.ok;
 	} catch (error) {
-		messageWriter.write(`quarterdeck: the explorer stopped: ${describeError(error)}\n`);
-		return exitCodes.internal;
+		return stopped(error);
 	} finally {
 		for (const signal of signals) process.off(signal, stop);
 		keyboard.close();

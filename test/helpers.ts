@@ -63,6 +63,10 @@ export const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).fi
 export const checksIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('checked-'));
 /** The entries of the commands' reports. */
 export const reportsIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('report-'));
+/** How the entry of the quarters report ends: the explorer keeps it for the next explorer's opening. */
+export const quartersEntry = `-${createHash('sha256').update(JSON.stringify({command: 'quarters'})).digest('hex')}.json`;
+/** The entries of the commands' reports but the quarters report. */
+export const paneReportsIn = (dir: string) => reportsIn(dir).filter(name => !name.endsWith(quartersEntry));
 /** The entries of the quarters' diff sides, one for each text. */
 export const sidesIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('sides-'));
 /** A fresh cache directory's path, not yet made. */

@@ -94,19 +94,25 @@ export async function loadStore(file: string, options: LoadOptions = {}): Promis
 
 /**
  * {@link loadStore}, unless `recall` finds what is wanted kept for the store's text (see
- * check-cache.ts: a large store by the SHA-256 of its bytes, a small store file by its bytes); then
- * that, and the text is neither decoded, parsed nor checked.
+ * check-cache.ts: a large store by the SHA-256 of its bytes, a small store file by its bytes, or,
+ * `byDigestOnly`, a large store only: a small one is then read as loadStore reads it); then that,
+ * and the text is neither decoded, parsed nor checked.
  */
 export async function loadStoreOrRecall<T>(
 	file: string,
-	{forTerminal = false, cache, recall}: LoadOptions & {recall?: ((text: StoreText) => T | undefined) | undefined},
+	{
+		forTerminal = false,
+		cache,
+		recall,
+		byDigestOnly = false,
+	}: LoadOptions & {recall?: ((text: StoreText) => T | undefined) | undefined; byDigestOnly?: boolean},
 ): Promise<{store: LoadedStore; recalled?: never} | {recalled: T; store?: never}> {
 	let plain = false;
 	let text: StoreText | undefined;
 	let recalled: T | undefined;
 	const reader = new StoreReader(file, {
 		digests: size => remembersStore(size, cache),
-		keepsBytes: recall && (size => keepsSmallStore(size, cache)),
+		keepsBytes: recall && !byDigestOnly ? size => keepsSmallStore(size, cache) : undefined,
 		// Low keeps what the reader gives only if it is truthy; what was found is taken from here.
 		recall: recall && cache && (found => ((recalled = recall({cache, ...found})) === undefined ? undefined : {})),
 		parse: (json, found) => {

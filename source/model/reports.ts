@@ -181,3 +181,24 @@ export type ReportRequest =
 	| {command: 'diff'; a: string | null; b: string | null; quarter?: string}
 	/** null: the whole store. */
 	| {command: 'check'; quarter: string | null};
+
+/** The explorer's panes, each showing the report of the command of its name. */
+export type PaneName = 'segments' | 'centers' | 'balance' | 'diff';
+
+/** What a pane's report is known by among its pane's: its quarter; A|B for the diff; nothing for Balance. */
+export const reportKey = (pane: PaneName, quarter: string, a: string, b: string) => (pane === 'diff' ? `${a}|${b}` : pane === 'balance' ? '' : quarter);
+
+/** The request of the command that prints the report `pane` shows under `key` ({@link reportKey}). */
+export function paneRequest(pane: PaneName, key: string): ReportRequest {
+	switch (pane) {
+		case 'segments':
+		case 'centers':
+			return {command: pane, quarter: key};
+		case 'balance':
+			return {command: 'balance', from: null, to: null};
+		case 'diff': {
+			const [a = '', b = ''] = key.split('|');
+			return {command: 'diff', a, b};
+		}
+	}
+}

@@ -5,7 +5,7 @@ import type {Dataset} from '../model/dataset.js';
 import Footer from './components/footer.js';
 import Header from './components/header.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {unboundKey, type PaneId} from './keymap.js';
+import {unboundKey, type KeyState, type PaneId} from './keymap.js';
 import {fit} from './layout.js';
 import BalancePane from './panes/balance-pane.js';
 import CentersPane from './panes/centers-pane.js';
@@ -14,13 +14,17 @@ import HelpPane from './panes/help-pane.js';
 import SegmentsPane from './panes/segments-pane.js';
 import SourcePane from './panes/source-pane.js';
 import {applyInput, chromeLines, type Screen} from './screen.js';
-import {findingsLater, findingsNow, keepShown, noteInput, screensOf} from './shared-data.js';
-import {createState, currentContext, paneOrder, type State} from './state.js';
+import {findingsLater, findingsNow, keepQuarters, keepShown, noteInput, screensOf, type OpeningView} from './shared-data.js';
+import {currentContext, paneOrder, stateAt, type State} from './state.js';
 
 /** Below this the panes cannot be drawn legibly; the explorer says so and waits for a larger window. */
 export const minimumSize = {columns: 50, rows: 12};
 
-export type AppProps = {dataset: Dataset; pane: PaneId; quarter: string; a: string; b: string};
+/**
+ * The store to show, or, until it is read, the opening drawn in its place (see opening.ts), and where
+ * to open: quarters by id.
+ */
+export type AppProps = ({dataset: Dataset; opening?: never} | {opening: OpeningView; dataset?: never}) & {pane: PaneId; quarter: string; a: string; b: string};
 
 /** The body of a pane as `state` and its screen have it. */
 function paneBody(state: State, screen: Screen, width: number, height: number): ReactElement {
@@ -47,10 +51,10 @@ let warmingInput = false;
 
 /**
  * The steps that make the explorer ready for its first keys: Ink's reading of keys, once per
- * process; the shown report kept for the next explorer of the store's text (see keepShown); then
- * each other pane's screen for `state` (its report and grid, kept in the store's
- * caches) and, for a pane this process has not drawn yet, its body rendered to a string. One step
- * is a few milliseconds, so a key never waits long on one.
+ * process; the shown report and the store's quarters kept for the next explorer of the store's text
+ * (see keepShown, keepQuarters); then each other pane's screen for `state` (its report and grid,
+ * kept in the store's caches) and, for a pane this process has not drawn yet, its body rendered to
+ * a string. One step is a few milliseconds, so a key never waits long on one.
  */
 function warmSteps(dataset: Dataset, screens: (state: State) => Screen, state: State, width: number, height: number, inputs: NodeJS.EventEmitter | undefined): Array<() => void> {
 	const input = () => {
@@ -64,8 +68,9 @@ function warmSteps(dataset: Dataset, screens: (state: State) => Screen, state: S
 			warmingInput = false;
 		}
 	};
-	// The report this frame shows, kept for the next explorer of the store's text.
+	// The report this frame shows and the store's quarters, kept for the next explorer of the store's text.
 	const keep = () => keepShown(dataset, state.pane, screens(state));
+	const quarters = () => keepQuarters(dataset);
 	const panes = paneOrder
 		.filter(pane => pane !== state.pane)
 		.flatMap(pane => {
@@ -77,20 +82,23 @@ function warmSteps(dataset: Dataset, screens: (state: State) => Screen, state: S
 			};
 			return [() => void screens(other), draw];
 		});
-	return [input, keep, ...panes];
+	return [input, keep, quarters, ...panes];
 }
 
-/** The explorer: one state, one input handler, the panes drawn from model queries. */
-export default function App({dataset, pane, quarter, a, b}: AppProps) {
+/**
+ * The explorer: one state, one input handler, the panes drawn from model queries. On an opening, it
+ * draws the opening's frame, and keys wait for the store.
+ */
+export default function App({dataset, opening, pane, quarter, a, b}: AppProps) {
 	const {exit} = useApp();
 	const {internal_eventEmitter: inputs} = useStdin();
 	const size = useTerminalSize();
 	// The tie-out checks read the whole store, so they run once per store; on a large store whose
 	// findings are not remembered, after the first frame, which the panes' ⚑ marks then join.
-	const [checked, setChecked] = useState<{dataset: Dataset; findings?: FindingIndex | undefined; error?: unknown}>(() => ({dataset, findings: findingsNow(dataset)}));
-	const findings = checked.dataset === dataset ? checked.findings : findingsNow(dataset);
+	const [checked, setChecked] = useState<{dataset?: Dataset | undefined; findings?: FindingIndex | undefined; error?: unknown}>(() => ({dataset, findings: dataset && findingsNow(dataset)}));
+	const findings = dataset ? (checked.dataset === dataset ? checked.findings : findingsNow(dataset)) : opening.findings;
 	useEffect(() => {
-		if (findings) return;
+		if (!dataset || findings) return;
 		let live = true;
 		findingsLater(dataset).then(
 			found => live && setChecked({dataset, findings: found}),
@@ -100,26 +108,34 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 			live = false;
 		};
 	}, [dataset, findings]);
-	const screens = useMemo(() => screensOf(dataset, findings), [dataset, findings]);
-	const [state, setState] = useState<State>(() => {
-		const index = (id: string) => Math.max(0, dataset.quarters.indexOf(id));
-		return createState({pane, quarter: index(quarter), diffA: index(a), diffB: index(b)});
-	});
+	const screens = useMemo(() => (dataset ? screensOf(dataset, findings) : opening.screens), [dataset, opening, findings]);
+	const [state, setState] = useState<State>(() => stateAt(dataset ? dataset.quarters : opening.quarters, {pane, quarter, a, b}));
 	// Keys that arrive before React re-renders must see the state the previous key left.
 	const latest = useRef(state);
+	// Keys that come in on an opening, before the store is read: each is taken once it is.
+	const waiting = useRef<Array<{input: string; key: KeyState}>>([]);
 
 	const width = size.columns;
 	const height = Math.max(1, size.rows - 1);
 	const bodyHeight = Math.max(1, height - chromeLines);
 
-	useInput((input, key) => {
+	const take = (input: string, key: KeyState) => {
 		if (warmingInput) return;
 		noteInput();
+		if (!dataset) {
+			waiting.current.push({input, key});
+			return;
+		}
 		const next = applyInput(dataset, screens, latest.current, input, key, bodyHeight);
 		if (next !== latest.current) {
 			latest.current = next;
 			setState(next);
 		}
+	};
+	useInput(take);
+	useEffect(() => {
+		if (!dataset) return;
+		for (let press = waiting.current.shift(); press; press = waiting.current.shift()) take(press.input, press.key);
 	});
 
 	useEffect(() => {
@@ -133,6 +149,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 		drawnPanes.add(state.pane);
 	}, [state.pane]);
 	useEffect(() => {
+		if (!dataset) return;
 		const steps = warmSteps(dataset, screens, latest.current, width, bodyHeight, inputs);
 		let timer: NodeJS.Timeout | undefined;
 		const next = () => {
@@ -163,7 +180,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 	let body;
 	if (state.help) {
 		body = <HelpPane selected={state.helpRow} width={width} height={bodyHeight} />;
-	} else if (state.sources.length > 0) {
+	} else if (dataset && state.sources.length > 0) {
 		body = <SourcePane dataset={dataset} frames={state.sources} findings={findings} width={width} height={bodyHeight} />;
 	} else {
 		body = paneBody(state, screen, width, bodyHeight);
@@ -180,7 +197,7 @@ export default function App({dataset, pane, quarter, a, b}: AppProps) {
 
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Header company={dataset.store.company.name} pane={state.pane} quarter={screen.quarter} width={width} />
+			<Header company={dataset ? dataset.store.company.name : opening.company} pane={state.pane} quarter={screen.quarter} width={width} />
 			<Text dimColor>{'─'.repeat(width)}</Text>
 			{body}
 			<Text wrap="truncate">{fit(status, width)}</Text>

@@ -160,7 +160,7 @@ export function balanceGrid(report: BalanceReport, selected: string, flags: Flag
 }
 
 /** Diff: every metric of A and B with the change; rows that differ can be jumped between. */
-export function diffGrid(report: DiffReport, dataset: Dataset, flags: Flags = noFlags): Grid {
+export function diffGrid(report: DiffReport, dataset: Pick<Dataset, 'segments' | 'sites'>, flags: Flags = noFlags): Grid {
 	const columns: GridColumn[] = [
 		{header: 'Metric', align: 'left', flex: true, priority: 10, min: 16},
 		{header: `A ${report.a}`, align: 'right', priority: 10},

@@ -3,7 +3,9 @@ import {render} from 'ink';
 import type {Dataset} from '../model/dataset.js';
 import App from './app.js';
 import type {PaneId} from './keymap.js';
-import {safeDataset} from './shared-data.js';
+import type {ExplorerStore} from '../commands.js';
+import {openingView, safeDataset, type OpeningView} from './shared-data.js';
+import {stateAt} from './state.js';
 import {ColorContext} from './theme.js';
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[2J\u001B[H';
@@ -11,9 +13,24 @@ const leaveAlternateScreen = '\u001B[?1049l';
 const clearScreen = '\u001B[2J\u001B[3J\u001B[H';
 const showCursor = '\u001B[?25h';
 
-/** Everything one explorer needs; nothing is read from the process, so one process can run many. */
-export type RunOptions = {
-	dataset: Dataset;
+/** What an explorer opens on: the store, or an opening to draw the first frame from and `load` to read the store by. */
+export type RunStore = {dataset: Dataset; opening?: never; load?: never} | {opening: OpeningView; load: () => Promise<Dataset>; dataset?: never};
+
+/**
+ * The store of `request` as an explorer opens on it: the view of its opening when it has one that
+ * can be drawn, else the store, read now if it was not.
+ */
+export async function storeToRun(request: ExplorerStore & Pick<RunOptions, 'pane' | 'quarter' | 'a' | 'b'>): Promise<RunStore> {
+	if (request.dataset) return {dataset: request.dataset};
+	const opening = openingView(request.opening, stateAt(request.opening.quarters, request));
+	return opening ? {opening, load: request.load} : {dataset: await request.load()};
+}
+
+/**
+ * Everything one explorer needs; nothing is read from the process, so one process can run many. An
+ * opening's `load` is called once its frame is out.
+ */
+export type RunOptions = RunStore & {
 	pane: PaneId;
 	quarter: string;
 	a: string;
@@ -38,8 +55,6 @@ export type Explorer = {
  */
 export function runExplorer(options: RunOptions): Explorer {
 	const {stdout} = options;
-	// Untrusted text from the store is made safe for the terminal once per store, here.
-	const dataset = safeDataset(options.dataset);
 	if (options.color && chalk.level === 0) chalk.level = 1;
 	stdout.write(enterAlternateScreen);
 	// Registered before Ink's own listener, so the screen is clean before Ink redraws at the new size.
@@ -54,19 +69,50 @@ export function runExplorer(options: RunOptions): Explorer {
 		stdout.write(`${showCursor}${leaveAlternateScreen}`);
 	};
 
-	const instance = render(
+	const view = {pane: options.pane, quarter: options.quarter, a: options.a, b: options.b};
+	// The same key for the opening and its store, unless their quarters differ (the store changed on
+	// disk in between): then the explorer starts afresh on the store.
+	const app = (store: {dataset: Dataset} | {opening: OpeningView}, key: string) => (
 		<ColorContext.Provider value={options.color}>
-			<App dataset={dataset} pane={options.pane} quarter={options.quarter} a={options.a} b={options.b} />
-		</ColorContext.Provider>,
-		{stdin: options.stdin, stdout, stderr: stdout, exitOnCtrlC: false, patchConsole: false, maxFps: 60},
+			<App key={key} {...store} {...view} />
+		</ColorContext.Provider>
 	);
+	// Untrusted text from the store is made safe for the terminal once per store, here (an opening's
+	// reports are only read back when they need nothing made safe).
+	const first = options.opening ? {opening: options.opening} : {dataset: safeDataset(options.dataset)};
+	const instance = render(app(first, 'store'), {stdin: options.stdin, stdout, stderr: stdout, exitOnCtrlC: false, patchConsole: false, maxFps: 60});
+
+	let ended = false;
+	// What the store failed on, read once its opening was drawn: the explorer ends on it.
+	let failed: {error: unknown} | undefined;
+	if (options.opening) {
+		const {opening, load} = options;
+		// Called once the first frame is written (render writes it), and before any key is read.
+		Promise.resolve()
+			.then(load)
+			.then(
+				dataset => {
+					if (ended) return;
+					const same = dataset.quarters.length === opening.quarters.length && dataset.quarters.every((quarter, index) => quarter === opening.quarters[index]);
+					instance.rerender(app({dataset: safeDataset(dataset)}, same ? 'store' : 'changed'));
+				},
+				(error: unknown) => {
+					if (ended) return;
+					failed = {error};
+					instance.unmount();
+				},
+			);
+	}
 
 	const done = instance.waitUntilExit().then(
 		() => {
+			ended = true;
 			instance.cleanup();
 			restore();
+			if (failed) throw failed.error;
 		},
 		(error: unknown) => {
+			ended = true;
 			instance.cleanup();
 			restore();
 			throw error;
@@ -75,6 +121,7 @@ export function runExplorer(options: RunOptions): Explorer {
 	return {
 		done,
 		close() {
+			ended = true;
 			instance.unmount();
 			restore();
 		},

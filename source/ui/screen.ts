@@ -1,7 +1,7 @@
 import type {Dataset} from '../model/dataset.js';
 import {compareQuarters} from '../model/diff.js';
 import {getBalanceSeries, getSegmentRevenue, getSiteStatuses} from '../model/queries.js';
-import type {BalanceReport, CentersReport, DiffReport, Report, ReportRequest, SegmentsReport} from '../model/reports.js';
+import {paneRequest, reportKey, type BalanceReport, type CentersReport, type DiffReport, type Report, type ReportRequest, type SegmentsReport} from '../model/reports.js';
 import {sanitize} from '../model/text.js';
 import {keymap, resolveKey, type KeyState, type PaneId} from './keymap.js';
 import {helpPageSize} from './layout.js';
@@ -80,29 +80,13 @@ export type ReportShelf = {
 	remember: (request: ReportRequest, report: Report) => void;
 };
 
-/** What a pane's report is known by among its pane's: its quarter; A|B for the diff; nothing for Balance. */
-export const reportKey = (pane: PaneId, quarter: string, a: string, b: string) => (pane === 'diff' ? `${a}|${b}` : pane === 'balance' ? '' : quarter);
-
-/** The request of the command that prints the report `pane` shows under `key` ({@link reportKey}). */
-export function paneRequest(pane: PaneId, key: string): ReportRequest {
-	switch (pane) {
-		case 'segments':
-		case 'centers':
-			return {command: pane, quarter: key};
-		case 'balance':
-			return {command: 'balance', from: null, to: null};
-		case 'diff': {
-			const [a = '', b = ''] = key.split('|');
-			return {command: 'diff', a, b};
-		}
-	}
-}
-
 /**
  * One store's pane reports; screens with and without the findings' marks share them. Each is the
- * one `shelf` gives for the command that prints it, when it gives one, else worked out.
+ * one `shelf` gives for the command that prints it, when it gives one, else worked out from
+ * `dataset`; without one (an opening's, see shared-data.ts), a report not on the shelf is not there,
+ * and asking for it throws.
  */
-export function createReports(dataset: Dataset, shelf?: ReportShelf): PaneReports {
+export function createReports(dataset: Dataset | undefined, shelf?: ReportShelf): PaneReports {
 	// Reports read from the shelf or put on it, and the ones whose kept report could not be laid out.
 	const shelved = new WeakSet<object>();
 	const passedOver = new Set<string>();
@@ -113,13 +97,17 @@ export function createReports(dataset: Dataset, shelf?: ReportShelf): PaneReport
 			shelved.add(kept);
 			return kept;
 		}, size);
+	const store = (pane: PaneId, key: string): Dataset => {
+		if (dataset) return dataset;
+		throw new Error(`no ${pane} report for "${key}" here, only what was kept`);
+	};
 	const caches = {
-		segments: paneCache('segments', quarter => getSegmentRevenue(dataset, quarter)),
-		centers: paneCache('centers', quarter => getSiteStatuses(dataset, quarter)),
-		balance: paneCache('balance', () => getBalanceSeries(dataset), 1),
+		segments: paneCache('segments', quarter => getSegmentRevenue(store('segments', quarter), quarter)),
+		centers: paneCache('centers', quarter => getSiteStatuses(store('centers', quarter), quarter)),
+		balance: paneCache('balance', () => getBalanceSeries(store('balance', '')), 1),
 		diff: paneCache('diff', pair => {
 			const [a, b] = pair.split('|') as [string, string];
-			return compareQuarters(dataset, a, b);
+			return compareQuarters(store('diff', pair), a, b);
 		}),
 	};
 	return {
@@ -142,12 +130,15 @@ export function createReports(dataset: Dataset, shelf?: ReportShelf): PaneReport
 	};
 }
 
+/** What screens need of a store besides its reports: its quarters, and the names of its segments and sites. */
+export type ScreenStore = Pick<Dataset, 'quarters' | 'segments' | 'sites'>;
+
 /**
  * Builds screens for one store, computing each report and grid once per quarter (or pair of
  * quarters) however often it is shown. Screens with and without the findings' marks can share
  * `reports`, which the marks do not change.
  */
-export function createScreens(dataset: Dataset, findings?: FindingIndex, reports: PaneReports = createReports(dataset)): (state: State) => Screen {
+export function createScreens(dataset: ScreenStore, findings: FindingIndex | undefined, reports: PaneReports): (state: State) => Screen {
 	const {quarters} = dataset;
 	const flags: Flags = findings
 		? {figure: id => findings.byFigure.has(id), site: id => findings.bySite.has(id)}

@@ -1,11 +1,14 @@
 import {storeTextOf} from '../data/check-cache.js';
+import type {Opening} from '../data/opening.js';
 import {rememberCheck, rememberedCheck} from '../data/remembered-check.js';
 import {recallReport, rememberReport} from '../data/remembered-report.js';
 import {checkSteps, checkStore, indexFindings, type FindingIndex} from '../model/check.js';
 import {createDataset, type Dataset} from '../model/dataset.js';
+import {listQuarters} from '../model/queries.js';
 import {sanitizeDeep} from '../model/text.js';
 import type {PaneId} from './keymap.js';
-import {createReports, createScreens, reportKey, type PaneReports, type ReportShelf, type Screen} from './screen.js';
+import {reportKey} from '../model/reports.js';
+import {createReports, createScreens, type PaneReports, type ReportShelf, type Screen} from './screen.js';
 import type {State} from './state.js';
 
 // Computed once per store and shared by every explorer that shows it (one process may serve many SSH sessions).
@@ -130,6 +133,22 @@ export function keepShown(dataset: Dataset, pane: PaneId, screen: Screen): void 
 	screenSets.get(dataset)?.reports.keep(pane, reportKey(pane, screen.quarter, screen.a, screen.b));
 }
 
+/** Stores whose quarters report was kept, or found kept, by an explorer of this process. */
+const quartersKept = new WeakSet<Dataset>();
+
+/**
+ * Keeps the quarters report of a store remembered by its digest (check-cache.ts) for the next
+ * explorer of its text, which opens on it (see opening.ts), unless it is kept already.
+ */
+export function keepQuarters(dataset: Dataset): void {
+	if (quartersKept.has(dataset)) return;
+	quartersKept.add(dataset);
+	const text = storeTextOf(dataset.store);
+	if (text?.digest === undefined) return;
+	const request = {command: 'quarters'} as const;
+	if (recallReport(text, request) === undefined) rememberReport(dataset.store, request, listQuarters(dataset));
+}
+
 /** Screens of a store, with or without the ⚑ marks of its findings; each report and grid built once. */
 export function screensOf(dataset: Dataset, findings: FindingIndex | undefined): (state: State) => Screen {
 	let sets = screenSets.get(dataset);
@@ -147,3 +166,24 @@ export function screensOf(dataset: Dataset, findings: FindingIndex | undefined):
 	return screens;
 }
 
+
+/** What the explorer draws its first frame by before its store is read (see opening.ts). */
+export type OpeningView = {company: string; quarters: readonly string[]; findings: FindingIndex | undefined; screens: (state: State) => Screen};
+
+/**
+ * The view of an `opening`: the screens of its one report, with the ⚑ marks of its findings. No
+ * other report is there to draw, nor names of segments and sites, which only Diff's rows need.
+ * Undefined when the report cannot be laid out on its pane in `state` (an entry written by hand).
+ */
+export function openingView(opening: Opening, state: State): OpeningView | undefined {
+	const kind = JSON.stringify(opening.request);
+	const shelf: ReportShelf = {recall: request => (JSON.stringify(request) === kind ? opening.report : undefined), remember() {}};
+	const findings = opening.findings && indexFindings(opening.findings);
+	const screens = createScreens({quarters: opening.quarters, segments: new Map(), sites: new Map()}, findings, createReports(undefined, shelf));
+	try {
+		screens(state);
+	} catch {
+		return undefined;
+	}
+	return {company: opening.company, quarters: opening.quarters, findings, screens};
+}

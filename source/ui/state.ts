@@ -40,6 +40,12 @@ export type Frame = {
 
 export type Action = {type: 'command'; command: Command; frame: Frame} | {type: 'type'; text: string};
 
+/** The state an explorer opens in: on `pane`, at quarters named among `quarters` (the first where one is not there). */
+export function stateAt(quarters: readonly string[], {pane, quarter, a, b}: {pane: PaneId; quarter: string; a: string; b: string}): State {
+	const index = (id: string) => Math.max(0, quarters.indexOf(id));
+	return createState({pane, quarter: index(quarter), diffA: index(a), diffB: index(b)});
+}
+
 export function createState(options: {pane: PaneId; quarter: number; diffA: number; diffB: number}): State {
 	return {
 		pane: options.pane,

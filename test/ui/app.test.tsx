@@ -2,7 +2,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadStore} from '../../source/data/store.js';
 import {createDataset, figureById} from '../../source/model/dataset.js';
-import App from '../../source/ui/app.js';
+import App, {type AppProps} from '../../source/ui/app.js';
 import {formatKeyTableMarkdown, keymap} from '../../source/ui/keymap.js';
 import {ColorContext} from '../../source/ui/theme.js';
 import {bundledStore, otherStore} from '../helpers.js';
@@ -17,7 +17,7 @@ afterEach(() => {
 	instance = undefined;
 });
 
-async function open(props: Partial<React.ComponentProps<typeof App>> = {}, dataset = hemacare) {
+async function open(props: Partial<Omit<AppProps, 'dataset' | 'opening'>> = {}, dataset = hemacare) {
 	const quarters = dataset.quarters;
 	instance = render(
 		<ColorContext.Provider value={false}>

@@ -9,7 +9,7 @@ import App from '../../source/ui/app.js';
 import type {PaneId} from '../../source/ui/keymap.js';
 import {safeDataset} from '../../source/ui/shared-data.js';
 import {ColorContext} from '../../source/ui/theme.js';
-import {freshCache, reportsIn, runInProcess, sealed, stamp, tempDirectory} from '../helpers.js';
+import {freshCache, paneReportsIn, quartersEntry, reportsIn, runInProcess, sealed, stamp, tempDirectory} from '../helpers.js';
 
 let file: string;
 
@@ -43,25 +43,39 @@ async function firstFrame(dir: string, pane: PaneId): Promise<string> {
 /** Waits until `dir` holds `count` reports; their names. */
 async function reportsBy(dir: string, count: number): Promise<string[]> {
 	const end = Date.now() + 5000;
-	while (reportsIn(dir).length < count && Date.now() < end) await wait(20);
-	return reportsIn(dir);
+	while (paneReportsIn(dir).length < count && Date.now() < end) await wait(20);
+	return paneReportsIn(dir);
 }
 
 /** Runs a command in this process with the cache the explorers use (none without `dir`); what it prints. */
 const command = async (args: string[], dir?: string) => (await runInProcess([...args, '--json', '--db', file], {dir, cwd: path.dirname(file)})).stdout;
 
+/**
+ * A fresh cache in which the store's findings are remembered already: every explorer of it draws
+ * the ⚑ marks in its first frame, whether or not an explorer before it finished its checks.
+ */
+async function checkedCache(): Promise<string> {
+	const dir = freshCache();
+	await command(['check'], dir);
+	return dir;
+}
+
 describe('the report an explorer first shows, kept for its store\'s text', () => {
 	it.each(['segments', 'centers', 'balance', 'diff'] as const)('is kept once the %s pane\'s first frame is out, and the next explorer draws the same frame from it', async pane => {
-		const dir = freshCache();
+		const dir = await checkedCache();
 		const drawn = await firstFrame(dir, pane);
 		expect(drawn).toContain('q quit');
 		const [entry] = await reportsBy(dir, 1);
 		expect(entry).toBeDefined();
 		const written = stamp(path.join(dir, entry!));
+		// The store's quarters too, for the next explorer's opening (see opening.test.ts).
+		const quarters = () => reportsIn(dir).filter(name => name.endsWith(quartersEntry));
+		for (const end = Date.now() + 5000; quarters().length === 0 && Date.now() < end; ) await wait(20);
+		expect(quarters()).toHaveLength(1);
 		// Drawn from the kept report: the same frame, and nothing written again.
 		expect(await firstFrame(dir, pane)).toBe(drawn);
 		await wait(100);
-		expect(reportsIn(dir)).toEqual([entry]);
+		expect(paneReportsIn(dir)).toEqual([entry]);
 		expect(stamp(path.join(dir, entry!))).toEqual(written);
 	});
 
@@ -71,14 +85,14 @@ describe('the report an explorer first shows, kept for its store\'s text', () =>
 		['balance', () => ['balance']],
 		['diff', (quarters: string[]) => ['diff', quarters.at(-5)!, quarters.at(-1)!]],
 	] as const)('is, for the %s pane, the one the command that prints it reads, and the report it prints', async (pane, argsOf) => {
-		const dir = freshCache();
+		const dir = await checkedCache();
 		await firstFrame(dir, pane);
 		const [entry] = await reportsBy(dir, 1);
 		const quarters = (JSON.parse(await command(['quarters'])) as {quarters: Array<{quarter: string}>}).quarters.map(row => row.quarter);
 		const written = stamp(path.join(dir, entry!));
 		const args = argsOf(quarters);
 		expect(await command(args, dir)).toBe(await command(args));
-		expect(reportsIn(dir)).toEqual([entry]);
+		expect(paneReportsIn(dir)).toEqual([entry]);
 		expect(stamp(path.join(dir, entry!))).toEqual(written);
 	});
 
@@ -92,7 +106,7 @@ describe('the report an explorer first shows, kept for its store\'s text', () =>
 	};
 
 	it('is read as it is kept', async () => {
-		const dir = freshCache();
+		const dir = await checkedCache();
 		await firstFrame(dir, 'segments');
 		const [entry] = await reportsBy(dir, 1);
 		const was = plant(dir, entry!, () => 'Kept by name');
@@ -102,7 +116,7 @@ describe('the report an explorer first shows, kept for its store\'s text', () =>
 	});
 
 	it('is passed over when its text could hold a control character, and the report worked out', async () => {
-		const dir = freshCache();
+		const dir = await checkedCache();
 		const drawn = await firstFrame(dir, 'segments');
 		const [entry] = await reportsBy(dir, 1);
 		const was = plant(dir, entry!, name => `Planted\u001B[2J${name}`);
@@ -118,7 +132,7 @@ describe('the report an explorer first shows, kept for its store\'s text', () =>
 		['balance', 'rows'],
 		['diff', 'rows'],
 	] as const)('is passed over on the %s pane when it cannot be laid out (an entry written by hand), and the entry written anew', async (pane, list) => {
-		const dir = freshCache();
+		const dir = await checkedCache();
 		const drawn = await firstFrame(dir, pane);
 		const [entry] = await reportsBy(dir, 1);
 		const file = path.join(dir, entry!);
