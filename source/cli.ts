@@ -54,7 +54,9 @@ export async function main(): Promise<void> {
 		process.exitCode = await serve(result.serve, {stderr: process.stderr, env: process.env, cwd: process.cwd()});
 	} else if ('explore' in result) {
 		prepareInteractive();
-		releaseYoungGeneration();
+		// An opening draws before the store is read, which then happens with React and Ink loaded:
+		// the generation stays held, lest their load grow it for the store's objects (see heap.ts).
+		if (!result.explore.opening) releaseYoungGeneration();
 		const {runLocal} = await import('./explore-local.js');
 		process.exitCode = await runLocal(result.explore, {afterFirstFrame: holdYoungGeneration});
 	} else {

@@ -7,7 +7,7 @@ import {recallOpening, type Opening} from './data/opening.js';
 import {rememberedCheck} from './data/remembered-check.js';
 import {recallReport, rememberReport} from './data/remembered-report.js';
 import {recallDiff, rememberSides} from './data/remembered-sides.js';
-import {loadStore, loadStoreOrRecall, storeJsonSchema} from './data/store.js';
+import {loadStore, loadStoreOrRecall, recallByDigest, storeJsonSchema} from './data/store.js';
 import {exitCodes, reportError, UsageError} from './errors.js';
 import type {TextWriter} from './output/stdio.js';
 import {createDataset, type Dataset} from './model/dataset.js';
@@ -361,9 +361,9 @@ async function explorerStore(db: string, io: CommandIo, view: (quarters: readonl
 			return undefined;
 		}
 	};
-	const loaded = await loadStoreOrRecall(db, {forTerminal: true, cache: io.checkCache, byDigestOnly: true, recall: text => recallOpening(text, requestOf)});
-	if (loaded.recalled) return {opening: loaded.recalled, load: () => readDataset(db, io)};
-	return {dataset: createDataset(loaded.store)};
+	// Read twice when it opens (the second time after the first frame), and nothing of it kept the first time.
+	const opening = recallByDigest(db, io.checkCache, text => recallOpening(text, requestOf));
+	return opening ? {opening, load: () => readDataset(db, io)} : {dataset: await readDataset(db, io)};
 }
 
 /** What a command prints, the code it exits with, and what keeps its report once it is printed. */

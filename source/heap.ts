@@ -8,6 +8,9 @@ import process from 'node:process';
  * 2. let go while React and Ink load and draw the first frame: while the factor differs from V8's
  *    default, V8 refuses code caches (Node's own for its built-in modules too);
  * 3. held again once the first frame is written, for the session.
+ * An explorer that opens before its store is read (see opening.ts) holds it throughout: the store is
+ * read after React and Ink have loaded, and a generation they grew would keep the store's objects'
+ * pages. Their code caches are then refused, and V8 compiles them from source.
  * V8 reads the factor each time it would grow the generation, so setting it after start works.
  * Node warns that changing V8's flags at run time can be unpredictable; this one only steers the
  * heap's size. What it gives and costs, measured: README, Performance, Peak RSS.

@@ -94,25 +94,19 @@ export async function loadStore(file: string, options: LoadOptions = {}): Promis
 
 /**
  * {@link loadStore}, unless `recall` finds what is wanted kept for the store's text (see
- * check-cache.ts: a large store by the SHA-256 of its bytes, a small store file by its bytes, or,
- * `byDigestOnly`, a large store only: a small one is then read as loadStore reads it); then that,
- * and the text is neither decoded, parsed nor checked.
+ * check-cache.ts: a large store by the SHA-256 of its bytes, a small store file by its bytes); then
+ * that, and the text is neither decoded, parsed nor checked.
  */
 export async function loadStoreOrRecall<T>(
 	file: string,
-	{
-		forTerminal = false,
-		cache,
-		recall,
-		byDigestOnly = false,
-	}: LoadOptions & {recall?: ((text: StoreText) => T | undefined) | undefined; byDigestOnly?: boolean},
+	{forTerminal = false, cache, recall}: LoadOptions & {recall?: ((text: StoreText) => T | undefined) | undefined},
 ): Promise<{store: LoadedStore; recalled?: never} | {recalled: T; store?: never}> {
 	let plain = false;
 	let text: StoreText | undefined;
 	let recalled: T | undefined;
 	const reader = new StoreReader(file, {
 		digests: size => remembersStore(size, cache),
-		keepsBytes: recall && !byDigestOnly ? size => keepsSmallStore(size, cache) : undefined,
+		keepsBytes: recall && (size => keepsSmallStore(size, cache)),
 		// Low keeps what the reader gives only if it is truthy; what was found is taken from here.
 		recall: recall && cache && (found => ((recalled = recall({cache, ...found})) === undefined ? undefined : {})),
 		parse: (json, found) => {
@@ -133,6 +127,27 @@ export async function loadStoreOrRecall<T>(
 	const store = await checkOrRecall(db.data, text?.digest, file, cache);
 	if (text) noteStoreText(store, text);
 	return {store: plain ? markSafe(store) : store};
+}
+
+/**
+ * What `recall` finds kept for the text of the store at `file`, when it is one remembered by the
+ * SHA-256 of its bytes: each piece read is hashed and let go, so nothing of the text is held.
+ * Undefined when the store is not one, nothing is found, or it cannot be read: it is then read as
+ * {@link loadStore} reads it, which says what is wrong with it.
+ */
+export function recallByDigest<T>(file: string, cache: CheckCache | undefined, recall: (text: StoreText) => T | undefined): T | undefined {
+	if (!cache) return undefined;
+	try {
+		const found = readStoreFile<T | undefined>(file, {
+			digests: size => remembersStore(size, cache),
+			recall: text => (text.digest === undefined ? undefined : recall({cache, digest: text.digest})),
+			hashOnly: true,
+			parse: () => undefined,
+		});
+		return found ?? undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /**
@@ -215,6 +230,8 @@ type ReaderSteps<T = unknown> = {
 	recall?: ((found: TextFound) => T | undefined) | undefined;
 	/** The text, and what it is known by when that was taken. */
 	parse: (text: string, found: TextFound | undefined) => T;
+	/** With `recall`: the pieces are only hashed, neither kept nor decoded, and `parse` is given no text. */
+	hashOnly?: boolean;
 	/** The most bytes a store may have (the longest string Node can hold, unless less is given). */
 	largest?: number;
 };
@@ -235,13 +252,14 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 		const sized = stat.isFile();
 		let hash = sized && steps.digests(stat.size) ? startDigest() : undefined;
 		const byBytes = sized && hash === undefined && steps.keepsBytes?.(stat.size) === true;
-		const keep = !sized || byBytes || (hash !== undefined && steps.recall !== undefined);
+		const hashOnly = sized && steps.hashOnly === true;
+		const keep = !hashOnly && (!sized || byBytes || (hash !== undefined && steps.recall !== undefined));
 		const kept: Buffer[] = [];
 		const decoded = textOfPieces();
 		const take = (piece: Buffer) => {
 			hash?.update(piece);
 			if (keep) kept.push(piece);
-			else decoded.take(piece);
+			else if (!hashOnly) decoded.take(piece);
 		};
 		const total = readPieces(descriptor, stat.size, steps.largest ?? constants.MAX_STRING_LENGTH, take, keep);
 		if (!sized && steps.digests(total)) {
@@ -251,6 +269,7 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 		const found: TextFound | undefined = hash ? {digest: hash.digest('hex')} : byBytes ? {bytes: kept.length === 1 ? kept[0]! : Buffer.concat(kept)} : undefined;
 		const recalled = found === undefined ? undefined : steps.recall?.(found);
 		if (recalled !== undefined) return recalled;
+		if (hashOnly) return steps.parse('', found);
 		for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);
 		return steps.parse(decoded.text(), found);
 	} finally {
