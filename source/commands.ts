@@ -346,16 +346,17 @@ async function readDataset(db: string, io: CommandIo): Promise<Dataset> {
 }
 
 /**
- * The store at `db` for the explorer on the pane `view` gives: the one already loaded, when it is
+ * The store at `db` for the explorer on `pane`, at the quarters `view` gives: the one already loaded, when it is
  * that file; else its opening, when one is kept for its text (see opening.ts) and the pane is not
  * Diff, whose rows name segments and sites by the store; else the store, read and checked.
  */
-async function explorerStore(db: string, io: CommandIo, view: (quarters: readonly string[]) => {pane: PaneName; quarter: string; a: string; b: string}): Promise<ExplorerStore> {
+async function explorerStore(db: string, io: CommandIo, pane: PaneName, view: (quarters: readonly string[]) => {quarter: string; a: string; b: string}): Promise<ExplorerStore> {
 	if (io.loaded?.db === db) return {dataset: io.loaded.dataset};
+	if (pane === 'diff') return {dataset: await readDataset(db, io)};
 	const requestOf = (quarters: readonly string[]) => {
 		try {
-			const {pane, quarter, a, b} = view(quarters);
-			return pane === 'diff' ? undefined : paneRequest(pane, reportKey(pane, quarter, a, b));
+			const {quarter, a, b} = view(quarters);
+			return paneRequest(pane, reportKey(pane, quarter, a, b));
 		} catch {
 			// A quarter the store lacks: the store is read, and its error is the one given.
 			return undefined;
@@ -475,7 +476,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Co
 					const b = rest[1] ? resolveQuarter(rest[1], quarters, 'B') : quarter;
 					return {pane, quarter, a, b};
 				};
-				const store = await explorerStore(db, io, view);
+				const store = await explorerStore(db, io, pane, view);
 				return {explore: {...store, db, ...view(store.dataset ? store.dataset.quarters : store.opening.quarters), color: wantsColor(io)}};
 			}
 		}

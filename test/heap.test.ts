@@ -1,11 +1,12 @@
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {measureKeystrokes} from '../source/bench/explorer.js';
 import {generateStore} from '../source/bench/generate-store.js';
 import {parseStore} from '../source/data/parse-store.js';
 import {createDataset} from '../source/model/dataset.js';
-import {cli, root, runRecording, tempDirectory, writeStoreText} from './helpers.js';
+import {rememberedFrom} from '../source/data/check-cache.js';
+import {cli, freshCache, root, runRecording, runWith, tempDirectory, writeStoreText} from './helpers.js';
 
 /** What test/fixtures/record-heap.cjs writes. */
 type HeapLog = {largest: number; steps: Array<{step: string; young: number; until: number}>};
@@ -55,5 +56,24 @@ describe("the explorer's young generation", () => {
 		expect(read!.until).toBeLessThanOrEqual(2 * MiB);
 		// The session does not grow it (left to V8, this session took it to 32 MiB).
 		expect(session!.until).toBe(session!.young);
+	}, 120_000);
+
+	it('is held through the whole start of an explorer that opens before its store is read, and through the session', async () => {
+		expect(statSync(store).size).toBeGreaterThan(rememberedFrom);
+		// What an opening is drawn from, kept by the commands that print it.
+		const dir = freshCache();
+		for (const args of [['check'], ['quarters'], ['segments', '--quarter', facts.quarters.at(-1)!]]) expect(runWith(dir, [...args, '--db', store]).code).not.toBe(2);
+		const log = path.join(tempDirectory(), 'heap.json');
+		await measureKeystrokes(process.execPath, cli, store, facts, {paneSwitch: 6, quarterChange: 20, scroll: 20, openDiff: 4, diffQuarter: 10}, {
+			...process.env,
+			TERM: 'xterm-256color',
+			QUARTERDECK_CACHE_DIR: dir,
+			NODE_OPTIONS: `--require ${JSON.stringify(path.join(root, 'test', 'fixtures', 'record-heap.cjs'))}`,
+			QUARTERDECK_HEAP_LOG: log,
+		});
+		const {steps} = JSON.parse(readFileSync(log, 'utf8')) as HeapLog;
+		// Never let go: the store is read after the first frame, with React and Ink loaded.
+		expect(steps.map(({step}) => step)).toEqual(['factor 1', 'explorer compiled', 'first frame', 'factor 1']);
+		for (const {until} of steps) expect(until).toBeLessThanOrEqual(2 * MiB);
 	}, 120_000);
 });

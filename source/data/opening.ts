@@ -11,8 +11,6 @@ import {recallReport} from './remembered-report.js';
  * store is read, parsed and checked right after that frame, and the explorer goes on with it.
  */
 export type Opening = {
-	/** The SHA-256 of the store's bytes. */
-	digest: string;
 	company: string;
 	quarters: string[];
 	/** The findings of the whole store's check, when they are kept: the panes' ⚑ marks. */
@@ -49,5 +47,5 @@ export function recallOpening(text: StoreText, requestOf: (quarters: readonly st
 	const request = requestOf(found.quarters);
 	const report = request && recallReport(text, request, {forTerminal: true});
 	if (!report) return undefined;
-	return {digest: text.digest, ...found, findings: recallFindings(text), request, report};
+	return {...found, findings: recallFindings(text), request, report};
 }

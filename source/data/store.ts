@@ -132,8 +132,9 @@ export async function loadStoreOrRecall<T>(
 /**
  * What `recall` finds kept for the text of the store at `file`, when it is one remembered by the
  * SHA-256 of its bytes: each piece read is hashed and let go, so nothing of the text is held.
- * Undefined when the store is not one, nothing is found, or it cannot be read: it is then read as
- * {@link loadStore} reads it, which says what is wrong with it.
+ * Undefined when the store is not one (a smaller file, a pipe: those are not read here), nothing is
+ * found, or it cannot be read: it is then read as {@link loadStore} reads it, which says what is
+ * wrong with it.
  */
 export function recallByDigest<T>(file: string, cache: CheckCache | undefined, recall: (text: StoreText) => T | undefined): T | undefined {
 	if (!cache) return undefined;
@@ -230,7 +231,10 @@ type ReaderSteps<T = unknown> = {
 	recall?: ((found: TextFound) => T | undefined) | undefined;
 	/** The text, and what it is known by when that was taken. */
 	parse: (text: string, found: TextFound | undefined) => T;
-	/** With `recall`: the pieces are only hashed, neither kept nor decoded, and `parse` is given no text. */
+	/**
+	 * With `recall`: a file to be remembered by its digest is only hashed, its pieces neither kept
+	 * nor decoded; any other (a smaller file, a pipe) is not read. `parse` is given no text.
+	 */
 	hashOnly?: boolean;
 	/** The most bytes a store may have (the longest string Node can hold, unless less is given). */
 	largest?: number;
@@ -251,8 +255,10 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 		const stat = fs.fstatSync(descriptor);
 		const sized = stat.isFile();
 		let hash = sized && steps.digests(stat.size) ? startDigest() : undefined;
+		// Only a file remembered by its digest is read for its hash alone; any other is left unread.
+		const hashOnly = steps.hashOnly === true;
+		if (hashOnly && hash === undefined) return steps.parse('', undefined);
 		const byBytes = sized && hash === undefined && steps.keepsBytes?.(stat.size) === true;
-		const hashOnly = sized && steps.hashOnly === true;
 		const keep = !hashOnly && (!sized || byBytes || (hash !== undefined && steps.recall !== undefined));
 		const kept: Buffer[] = [];
 		const decoded = textOfPieces();

@@ -137,16 +137,15 @@ export function keepShown(dataset: Dataset, pane: PaneId, screen: Screen): void 
 const quartersKept = new WeakSet<Dataset>();
 
 /**
- * Keeps the quarters report of a store remembered by its digest (check-cache.ts) for the next
- * explorer of its text, which opens on it (see opening.ts), unless it is kept already.
+ * Keeps the quarters report of a store on its shelf (shelfOf) for the next explorer of its text,
+ * which opens on it (see opening.ts), unless it is kept already.
  */
 export function keepQuarters(dataset: Dataset): void {
 	if (quartersKept.has(dataset)) return;
 	quartersKept.add(dataset);
-	const text = storeTextOf(dataset.store);
-	if (text?.digest === undefined) return;
+	const shelf = shelfOf(dataset);
 	const request = {command: 'quarters'} as const;
-	if (recallReport(text, request) === undefined) rememberReport(dataset.store, request, listQuarters(dataset));
+	if (shelf && shelf.recall(request) === undefined) shelf.remember(request, listQuarters(dataset));
 }
 
 /** Screens of a store, with or without the ⚑ marks of its findings; each report and grid built once. */

@@ -1,3 +1,4 @@
+import {execFileSync, spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -164,12 +165,26 @@ describe("the explorer on a large store it was opened on before: the first frame
 	});
 });
 
+describe('the explorer on a store that cannot open before it is read', () => {
+	it('reads a store from a pipe once, with a cache, and draws it', async () => {
+		const fifo = path.join(tempDirectory(), 'store.fifo');
+		execFileSync('mkfifo', [fifo]);
+		// The writer blocks until the explorer opens the pipe, and ends when it has read it all.
+		const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', file, fifo], {stdio: 'ignore'});
+		try {
+			const opened = await explore(['segments'], freshCache(), fifo);
+			expect(firstFrame(opened)).toContain(company);
+		} finally {
+			writer.kill();
+		}
+	});
+});
+
 describe('the explorer on an opening', () => {
 	it('takes the keys pressed before the store is read once it is, each on the state the one before left', async () => {
 		const dataset = safeDataset(createDataset(await loadStore(file)));
 		const latest = dataset.quarters.at(-1)!;
 		const opening: Opening = {
-			digest: 'none',
 			company: dataset.store.company.name,
 			quarters: dataset.quarters,
 			findings: checkStore(dataset),
