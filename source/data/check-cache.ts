@@ -46,9 +46,15 @@ export const rememberedFrom = 1 << 20;
  * them (`checked`) are pruned apart from the commands' reports (`report`, see
  * remembered-report.ts), so a shell loop through many reports of one text never pushes out its
  * checks. A large store's report can be large (a quarter's sites and their events, 0.8 MB for the
- * bench's store): reports are kept to 64 MiB in all.
+ * bench's store): reports are kept to 64 MiB in all. The digests of store files seen (`seen`, see
+ * {@link digestSeen}) are pruned apart too.
  */
-const families: Record<'checked' | 'report' | 'sides', {entries: number; bytes?: number}> = {checked: {entries: 64}, report: {entries: 256, bytes: 64 << 20}, sides: {entries: 8, bytes: 128 << 20}};
+const families: Record<'checked' | 'report' | 'sides' | 'seen', {entries: number; bytes?: number}> = {
+	checked: {entries: 64},
+	report: {entries: 256, bytes: 64 << 20},
+	sides: {entries: 8, bytes: 128 << 20},
+	seen: {entries: 64},
+};
 export type Family = keyof typeof families;
 
 /** The largest entry read: a store with a default filled in for each of a million figures. */
@@ -93,6 +99,41 @@ export function remembersStore(size: number, cache: CheckCache | undefined): cac
  */
 export function keepsSmallStore(size: number, cache: CheckCache | undefined): cache is CheckCache {
 	return cache !== undefined && size < rememberedFrom && isPrivateDirectory(cache.dir);
+}
+
+/**
+ * How long a store file must have stood unchanged (by its ctime) when it is read for its stat to
+ * stand for its digest ({@link noteSeen}): longer than the 2 s a file system's timestamps may be
+ * rounded to, so a later write, even one of the same size, gives the file another ctime.
+ */
+export const settledAfterMs = 3000;
+
+/** What a store file is known by without reading it: its device, inode, size, mtime and ctime, to the nanosecond. */
+const statLine = (stat: fs.BigIntStats) => `seen ${stat.dev} ${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+
+/** The file of the entry for the store file with `stat`: one per file (device and inode), whatever its path. */
+const seenFile = (cache: CheckCache, stat: fs.BigIntStats) => path.join(cache.dir, `seen-${cache.build}-${stat.dev}-${stat.ino}.json`);
+
+/**
+ * The SHA-256 of the store file whose `stat` this is, as {@link noteSeen} found it when the file
+ * last stood with this very stat; undefined when it did not, or the entry does not fit its seal.
+ * A file written since has another ctime (and the entry is for no other file: its seal names the
+ * device and the inode), so what is found for the digest is what reading the file would find.
+ */
+export function digestSeen(cache: CheckCache, stat: fs.BigIntStats): string | undefined {
+	const body = readEntry(seenFile(cache, stat), statLine(stat));
+	return body !== undefined && /^[\da-f]{64}$/.test(body) ? body : undefined;
+}
+
+/**
+ * Notes that the store file whose `stat` was taken at `statAt` (ms since the epoch), before it was
+ * read, has the SHA-256 `digest`: only when the file had stood unchanged for {@link settledAfterMs}
+ * by then, so a write as it was read, or just after, cannot leave it with the same stat. The entry
+ * is not written again when it says so already.
+ */
+export function noteSeen(cache: CheckCache, stat: fs.BigIntStats, statAt: number, digest: string): void {
+	if (stat.ctimeNs > BigInt(Math.floor(statAt - settledAfterMs)) * 1_000_000n || digestSeen(cache, stat) === digest) return;
+	writeEntry(cache, seenFile(cache, stat), () => sealed(statLine(stat), digest), 'seen');
 }
 
 /** A SHA-256 to put a store's bytes through as they are read; its hex digest is what the store is remembered by. */

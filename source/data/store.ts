@@ -3,7 +3,7 @@ import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
-import {keepsSmallStore, noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
+import {digestSeen, keepsSmallStore, noteSeen, noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
@@ -107,6 +107,7 @@ export async function loadStoreOrRecall<T>(
 	const reader = new StoreReader(file, {
 		digests: size => remembersStore(size, cache),
 		keepsBytes: recall && (size => keepsSmallStore(size, cache)),
+		seen: recall && cache,
 		// Low keeps what the reader gives only if it is truthy; what was found is taken from here.
 		recall: recall && cache && (found => ((recalled = recall({cache, ...found})) === undefined ? undefined : {})),
 		parse: (json, found) => {
@@ -131,7 +132,8 @@ export async function loadStoreOrRecall<T>(
 
 /**
  * What `recall` finds kept for the text of the store at `file`, when it is one remembered by the
- * SHA-256 of its bytes: each piece read is hashed and let go, so nothing of the text is held.
+ * SHA-256 of its bytes: each piece read is hashed and let go, so nothing of the text is held (and
+ * a file whose digest was seen with its stat is not read at all).
  * Undefined when the store is not one (a smaller file, a pipe: those are not read here), nothing is
  * found, or it cannot be read: it is then read as {@link loadStore} reads it, which says what is
  * wrong with it.
@@ -141,6 +143,7 @@ export function recallByDigest<T>(file: string, cache: CheckCache | undefined, r
 	try {
 		const found = readStoreFile<T | undefined>(file, {
 			digests: size => remembersStore(size, cache),
+			seen: cache,
 			recall: text => (text.digest === undefined ? undefined : recall({cache, digest: text.digest})),
 			hashOnly: true,
 			parse: () => undefined,
@@ -227,6 +230,12 @@ type ReaderSteps<T = unknown> = {
 	digests: (size: number) => boolean;
 	/** Whether a store file of this many bytes, not to be digested, is to be known by its bytes (none for a pipe). */
 	keepsBytes?: ((size: number) => boolean) | undefined;
+	/**
+	 * The cache a file to be remembered by its digest is looked up in by its stat before it is read,
+	 * with `recall`: a file whose digest was seen with the same stat ({@link digestSeen}) is not read
+	 * at all when `recall` finds what is wanted for that digest. A file that is read is noted there.
+	 */
+	seen?: CheckCache | undefined;
 	/** Given what the text is known by, what stands for the text when what is wanted of it was found without it: then it is not decoded. */
 	recall?: ((found: TextFound) => T | undefined) | undefined;
 	/** The text, and what it is known by when that was taken. */
@@ -242,8 +251,9 @@ type ReaderSteps<T = unknown> = {
 
 /**
  * Reads the store at `file` through `steps` ({@link ReaderSteps}): null where there is no file. A
- * file of a size to be remembered by its digest is hashed as it is read; a smaller one may be kept
- * as read, to be known by its bytes. With `recall` too, the bytes are kept until what the text is
+ * file of a size to be remembered by its digest is hashed as it is read, unless `recall` finds what
+ * is wanted for the digest its stat was seen with; a smaller one may be kept as read, to be known
+ * by its bytes. With `recall` too, the bytes are kept until what the text is
  * known by has been looked up, and decoded (each piece let go as it is) only if nothing was found.
  * A store whose size is known only once it is read (a pipe) is kept whole until then, and hashed
  * only if it came to a size to be remembered.
@@ -252,13 +262,21 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 	const descriptor = openStore(file);
 	if (descriptor === null) return null;
 	try {
-		const stat = fs.fstatSync(descriptor);
+		const stat = fs.fstatSync(descriptor, {bigint: true});
+		const statAt = Date.now();
+		const size = Number(stat.size);
 		const sized = stat.isFile();
-		let hash = sized && steps.digests(stat.size) ? startDigest() : undefined;
+		let hash = sized && steps.digests(size) ? startDigest() : undefined;
 		// Only a file remembered by its digest is read for its hash alone; any other is left unread.
 		const hashOnly = steps.hashOnly === true;
 		if (hashOnly && hash === undefined) return steps.parse('', undefined);
-		const byBytes = sized && hash === undefined && steps.keepsBytes?.(stat.size) === true;
+		const seen = hash !== undefined && steps.recall !== undefined ? steps.seen : undefined;
+		const seenDigest = seen && digestSeen(seen, stat);
+		if (seenDigest !== undefined) {
+			const recalled = steps.recall!({digest: seenDigest});
+			if (recalled !== undefined) return recalled;
+		}
+		const byBytes = sized && hash === undefined && steps.keepsBytes?.(size) === true;
 		const keep = !hashOnly && (!sized || byBytes || (hash !== undefined && steps.recall !== undefined));
 		const kept: Buffer[] = [];
 		const decoded = textOfPieces();
@@ -267,13 +285,15 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 			if (keep) kept.push(piece);
 			else if (!hashOnly) decoded.take(piece);
 		};
-		const total = readPieces(descriptor, stat.size, steps.largest ?? constants.MAX_STRING_LENGTH, take, keep);
+		const total = readPieces(descriptor, size, steps.largest ?? constants.MAX_STRING_LENGTH, take, keep);
 		if (!sized && steps.digests(total)) {
 			hash = startDigest();
 			for (const piece of kept) hash.update(piece);
 		}
 		const found: TextFound | undefined = hash ? {digest: hash.digest('hex')} : byBytes ? {bytes: kept.length === 1 ? kept[0]! : Buffer.concat(kept)} : undefined;
-		const recalled = found === undefined ? undefined : steps.recall?.(found);
+		if (seen && found?.digest !== undefined) noteSeen(seen, stat, statAt, found.digest);
+		// What the digest seen found nothing for is not looked up again.
+		const recalled = found === undefined || (seenDigest !== undefined && found.digest === seenDigest) ? undefined : steps.recall?.(found);
 		if (recalled !== undefined) return recalled;
 		if (hashOnly) return steps.parse('', found);
 		for (let piece = kept.shift(); piece; piece = kept.shift()) decoded.take(piece);

@@ -1,15 +1,16 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {type BigIntStats, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import path from 'node:path';
 import {beforeAll, describe, expect, it, vi} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
 import {shellQuote} from '../../source/bench/pty.js';
 import {runCli as runCommand} from '../../source/commands.js';
-import {rememberedFrom, storeTextOf} from '../../source/data/check-cache.js';
+import {digestSeen, noteSeen, rememberedFrom, settledAfterMs, storeTextOf} from '../../source/data/check-cache.js';
 import {exactJson} from '../../source/data/remembered-check.js';
 import {rememberReport} from '../../source/data/remembered-report.js';
-import {loadStore, loadStoreOrRecall, readPieces} from '../../source/data/store.js';
+import {loadStore, loadStoreOrRecall, readPieces, recallByDigest} from '../../source/data/store.js';
 import {createDataset} from '../../source/model/dataset.js';
 import {listQuarters} from '../../source/model/queries.js';
 import {bundledStore, checksIn, cli, copyStore, digest, entriesIn, freshCache, runInProcess, reportsIn, runCli, runRecordingBuiltins, runWith, sealed, sidesIn, smallEntry, smallEntryParts, stamp, tempDirectory, writeOlderEntries, writeStoreText, type Run, type SmallEntry} from '../helpers.js';
@@ -539,6 +540,107 @@ describe('the digest a store is remembered by', () => {
 		expect(throughPipe(bundledStore, dir)).toEqual(outcome(noCache(['quarters', '--json', '--db', bundledStore])));
 		expect(existsSync(dir)).toBe(false);
 	});
+});
+
+describe('a store file known by its stat', () => {
+	/** The stat of `file` as the reader takes it. */
+	const statOf = (file: string) => statSync(file, {bigint: true});
+	/** A time at which `file`, written just now, has stood unchanged long enough for its stat to be noted. */
+	const settled = () => Date.now() + settledAfterMs + 1000;
+	/** A cache whose directory is there, as a command's read makes it before it hashes a store. */
+	const madeCache = () => {
+		const dir = freshCache();
+		mkdirSync(dir, {mode: 0o700});
+		return {dir, build: 'test'};
+	};
+	const seenIn = (dir: string) => entriesIn(dir).filter(name => name.startsWith('seen-'));
+	/** What a command's read of `store` finds: the text `recall` was given, or the store read. */
+	const readFor = async (store: string, cache: {dir: string; build: string}, wanted: string) => {
+		const asked: string[] = [];
+		const loaded = await loadStoreOrRecall(store, {cache, recall: ({digest: found}) => (asked.push(found!), found === wanted ? 'recalled' : undefined)});
+		return {recalled: loaded.recalled, read: loaded.store !== undefined, asked};
+	};
+
+	it('stands for the digest of a file that stood unchanged, which is then not read; a write of the same size reads it anew', async () => {
+		const cache = madeCache();
+		const store = writeStoreText(text, 'large.json');
+		const other = writeStoreText(`${text} `, 'other.json');
+		// Noted with the other text's digest, the file is known by that digest without a byte of it read.
+		noteSeen(cache, statOf(store), settled(), digest(other));
+		expect(digestSeen(cache, statOf(store))).toBe(digest(other));
+		expect(await readFor(store, cache, digest(other))).toEqual({recalled: 'recalled', read: false, asked: [digest(other)]});
+		// So it is for the explorer's opening, which otherwise reads the file to hash it.
+		expect(recallByDigest(store, cache, ({digest: found}) => (found === digest(other) ? 'opening' : undefined))).toBe('opening');
+		// Nothing kept for the digest seen: the file is read and hashed, and its own digest looked up once.
+		expect(await readFor(store, cache, 'none')).toEqual({recalled: undefined, read: true, asked: [digest(other), digest(store)]});
+		// One byte changed in place, at the same size: the stat is another, and the file is read.
+		expect(text.endsWith('\n')).toBe(true);
+		writeFileSync(store, `${text.slice(0, -1)} `);
+		expect(statSync(store).size).toBe(Buffer.byteLength(text));
+		expect(digestSeen(cache, statOf(store))).toBeUndefined();
+		expect(await readFor(store, cache, digest(other))).toEqual({recalled: undefined, read: true, asked: [digest(store)]});
+		// Its own digest seen, and nothing kept for it: looked up once, not again once read.
+		noteSeen(cache, statOf(store), settled(), digest(store));
+		expect(await readFor(store, cache, 'none')).toEqual({recalled: undefined, read: true, asked: [digest(store)]});
+	});
+
+	it('is noted only for a file that stood unchanged, by its device and inode, under the seal of its whole stat', async () => {
+		const cache = madeCache();
+		const {dir} = cache;
+		const store = writeStoreText(text, 'large.json');
+		// Just written: a write as it is read could leave the same stat, so nothing is noted.
+		noteSeen(cache, statOf(store), Date.now(), digest(store));
+		expect(seenIn(dir)).toEqual([]);
+		noteSeen(cache, statOf(store), settled(), digest(store));
+		const [name] = seenIn(dir);
+		const {dev, ino} = statOf(store);
+		expect(name).toBe(`seen-test-${dev}-${ino}.json`);
+		// Noted again as it is: not written again.
+		const written = stamp(path.join(dir, name!));
+		noteSeen(cache, statOf(store), settled(), digest(store));
+		expect(stamp(path.join(dir, name!))).toEqual(written);
+		// The same bytes in another file, at another inode, are not known by the first one's stat.
+		const copy = path.join(path.dirname(store), 'copy.json');
+		copyFileSync(store, copy);
+		expect(digestSeen(cache, statOf(copy))).toBeUndefined();
+		// An entry whose body or seal does not fit is not used.
+		const entry = path.join(dir, name!);
+		const good = readFileSync(entry, 'utf8');
+		const line = ({dev, ino, size, mtimeNs, ctimeNs}: BigIntStats) => `seen ${dev} ${ino} ${size} ${mtimeNs} ${ctimeNs}`;
+		const seal = (stat: string, body: string) => `${createHash('sha256').update(`${stat}\n${body}`).digest('hex')}\n${body}`;
+		// Sealed as quarterdeck seals it, which shows the seal is what the damaged ones trip on.
+		expect(seal(line(statOf(store)), digest(store))).toBe(good);
+		const otherTime = line({...statOf(store), ctimeNs: statOf(store).ctimeNs + 1n} as BigIntStats);
+		for (const damaged of [good.replace(/[\da-f]$/u, c => (c === '0' ? '1' : '0')), seal(line(statOf(store)), 'not a digest'), seal(otherTime, digest(store))]) {
+			writeFileSync(entry, damaged);
+			expect(digestSeen(cache, statOf(store))).toBeUndefined();
+		}
+		// Nor is one read through a cache of another build.
+		writeFileSync(entry, good);
+		expect(digestSeen({dir, build: 'other'}, statOf(store))).toBeUndefined();
+		expect(digestSeen(cache, statOf(store))).toBe(digest(store));
+	});
+
+	it('lets the built command line answer from what was kept without reading the file, and read it anew once written', async () => {
+		const dir = freshCache();
+		const store = writeStoreText(text, 'large.json');
+		const full = outcome(noCache(['quarters', '--json', '--db', store]));
+		// Read before the file has stood unchanged: nothing noted.
+		expect(outcome(runWith(dir, ['quarters', '--json', '--db', store]))).toEqual(full);
+		expect(seenIn(dir)).toEqual([]);
+		await new Promise(resolve => setTimeout(resolve, settledAfterMs + 200));
+		expect(outcome(runWith(dir, ['quarters', '--json', '--db', store]))).toEqual(full);
+		expect(seenIn(dir)).toHaveLength(1);
+		const build = /^checked-([^-]+)-/u.exec(checksIn(dir)[0]!)![1]!;
+		expect(digestSeen({dir, build}, statOf(store))).toBe(digest(store));
+		// Written anew (another company's name, the same size): the new text's report, not the kept one.
+		const renamed = text.replace(/"name": ?"[^"]*"/u, match => match.replace(/[A-Za-z]/gu, 'Q'));
+		expect(renamed).not.toBe(text);
+		writeFileSync(store, renamed);
+		const fresh = outcome(noCache(['quarters', '--json', '--db', store]));
+		expect(fresh).not.toEqual(full);
+		expect(outcome(runWith(dir, ['quarters', '--json', '--db', store]))).toEqual(fresh);
+	}, 20_000);
 });
 
 describe('readPieces', () => {
