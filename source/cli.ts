@@ -1,7 +1,7 @@
 import process from 'node:process';
 import {runCli} from './commands.js';
 import {checkCacheFor} from './data/check-cache.js';
-import {holdYoungGeneration, releaseYoungGeneration} from './heap.js';
+import {holdYoungGeneration, releaseYoungGeneration, tightenOldGeneration} from './heap.js';
 import {fdWriter, isTerminal, messageWriter} from './output/stdio.js';
 import {prepareInteractive} from './terminal-env.js';
 
@@ -58,7 +58,13 @@ export async function main(): Promise<void> {
 		// the generation stays held, lest their load grow it for the store's objects (see heap.ts).
 		if (!result.explore.opening) releaseYoungGeneration();
 		const {runLocal} = await import('./explore-local.js');
-		process.exitCode = await runLocal(result.explore, {afterFirstFrame: holdYoungGeneration});
+		// Once the first frame is out, the session's heap (heap.ts): on an opening, the store is read then.
+		process.exitCode = await runLocal(result.explore, {
+			afterFirstFrame() {
+				holdYoungGeneration();
+				tightenOldGeneration();
+			},
+		});
 	} else {
 		process.exitCode = result.exitCode;
 	}
