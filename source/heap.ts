@@ -2,7 +2,7 @@ import process from 'node:process';
 
 /*
  * How far V8 lets its young generation grow, through an explorer's start on this process's own
- * terminal (the steps are in cli.ts):
+ * terminal, and its old generation through the session (the steps are in cli.ts):
  * 1. held from before the store is read until it is indexed: reading a store whose objects all
  *    survive grows it to 32 MiB otherwise, and the process keeps those pages;
  * 2. let go while React and Ink load and draw the first frame: while the factor differs from V8's
@@ -13,7 +13,7 @@ import process from 'node:process';
  * read after React and Ink have loaded, and a generation they grew would keep the store's objects'
  * pages. Their code caches are then refused, and V8 compiles them from source.
  * V8 reads the factor each time it would grow the generation, so setting it after start works.
- * Node warns that changing V8's flags at run time can be unpredictable; this one only steers the
+ * Node warns that changing V8's flags at run time can be unpredictable; these two only steer the
  * heap's size. What it gives and costs, measured: README, Performance, Peak RSS.
  */
 
@@ -32,7 +32,8 @@ export function releaseYoungGeneration(): void {
 
 /**
  * How far the old generation may grow past what a full collection left alive before the next one,
- * in percent, through an explorer's session, once its store is read: V8 otherwise picks a factor of
+ * in percent, through an explorer's session, from its first frame (on an opening, before the store
+ * is read, which the next full collection then counts in): V8 otherwise picks a factor of
  * up to 4 by how fast it collects. With the young generation held (above), what each frame leaves
  * for a while is promoted and dies in the old generation, and the session's peak is set by how
  * much of that it lets pile up. Measured: README, Performance, Peak RSS.

@@ -74,8 +74,8 @@ describe("the explorer's young generation", () => {
 			QUARTERDECK_HEAP_LOG: log,
 		});
 		const {steps} = JSON.parse(readFileSync(log, 'utf8')) as HeapLog;
-		// Never let go: the store is read after the first frame, with React and Ink loaded.
-		// The store read after the first frame, with the old generation kept to its session's growth.
+		// Never let go: the store is read after the first frame, with React and Ink loaded, and with
+		// the old generation kept to its session's growth.
 		expect(steps.map(({step}) => step)).toEqual(['factor 1', 'explorer compiled', 'first frame', 'factor 1', `old growth ${sessionOldGrowthPercent}`]);
 		for (const {until} of steps) expect(until).toBeLessThanOrEqual(2 * MiB);
 	}, 120_000);

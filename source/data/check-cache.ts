@@ -19,7 +19,8 @@ import {replaceFile} from '../replace-file.js';
  * An entry is written `<SHA-256 of the store's digest and the body>\n<body>`, so a damaged body is
  * not used; and only from a directory of the user's own that no one else can write to. A small
  * store's entry holds a copy of the store's bytes (held-copy.ts), then `<header>\n<body>` (see
- * {@link SmallHeader}).
+ * {@link SmallHeader}). The digest a store file's stat stands for is sealed over that stat
+ * ({@link digestSeen}).
  */
 type Remembered = {
 	/** [path to an object, field, default] */
@@ -102,11 +103,30 @@ export function keepsSmallStore(size: number, cache: CheckCache | undefined): ca
 }
 
 /**
- * How long a store file must have stood unchanged (by its ctime) when it is read for its stat to
- * stand for its digest ({@link noteSeen}): longer than the 2 s a file system's timestamps may be
- * rounded to, so a later write, even one of the same size, gives the file another ctime.
+ * How long a store file must have stood unchanged (by its ctime and its mtime) when it is read for
+ * its stat to stand for its digest ({@link noteSeen}): longer than the 2 s a file system's
+ * timestamps may be rounded to, so a later write, even one of the same size, gives the file
+ * another ctime.
  */
 export const settledAfterMs = 3000;
+
+/**
+ * Linux file systems (the type `statfs` gives) whose ctime every write of a file's data sets, from
+ * this machine's clock, and no call can set back: ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS, and
+ * overlayfs over them. Not FUSE (sshfs gives the mtime, in seconds, and keeps stats for a while),
+ * FAT or exFAT (no change time), nor a network file system (another machine's clock).
+ */
+const trueCtime: ReadonlySet<number> = new Set([0xef_53, 0x58_46_53_42, 0x91_23_68_3e, 0x01_02_19_94, 0x2f_c1_2f_c1, 0xf2_f5_20_10, 0x79_4c_76_30]);
+
+/** Whether the open file `descriptor` is on a file system whose stat may stand for its bytes ({@link trueCtime}); only on Linux. */
+export function keepsTrueCtime(descriptor: number): boolean {
+	if (process.platform !== 'linux') return false;
+	try {
+		return trueCtime.has(Number(fs.statfsSync(`/proc/self/fd/${descriptor}`).type));
+	} catch {
+		return false;
+	}
+}
 
 /** What a store file is known by without reading it: its device, inode, size, mtime and ctime, to the nanosecond. */
 const statLine = (stat: fs.BigIntStats) => `seen ${stat.dev} ${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
@@ -128,11 +148,14 @@ export function digestSeen(cache: CheckCache, stat: fs.BigIntStats): string | un
 /**
  * Notes that the store file whose `stat` was taken at `statAt` (ms since the epoch), before it was
  * read, has the SHA-256 `digest`: only when the file had stood unchanged for {@link settledAfterMs}
- * by then, so a write as it was read, or just after, cannot leave it with the same stat. The entry
+ * by then, by its ctime and its mtime, so a write as it was read, or just after, cannot leave it
+ * with the same stat. The caller reads it on a file system {@link keepsTrueCtime} holds. The entry
  * is not written again when it says so already.
  */
 export function noteSeen(cache: CheckCache, stat: fs.BigIntStats, statAt: number, digest: string): void {
-	if (stat.ctimeNs > BigInt(Math.floor(statAt - settledAfterMs)) * 1_000_000n || digestSeen(cache, stat) === digest) return;
+	if (!Number.isFinite(statAt)) return;
+	const settled = BigInt(Math.floor(statAt - settledAfterMs)) * 1_000_000n;
+	if (stat.ctimeNs > settled || stat.mtimeNs > settled || digestSeen(cache, stat) === digest) return;
 	writeEntry(cache, seenFile(cache, stat), () => sealed(statLine(stat), digest), 'seen');
 }
 

@@ -3,7 +3,7 @@ import {constants} from 'node:buffer';
 import {StringDecoder} from 'node:string_decoder';
 import {Low, type Adapter} from 'lowdb';
 import {DataError} from '../errors.js';
-import {digestSeen, keepsSmallStore, noteSeen, noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
+import {digestSeen, keepsSmallStore, keepsTrueCtime, noteSeen, noteStoreText, remembersStore, rememberChecks, recallChecks, startDigest, type CheckCache, type StoreText} from './check-cache.js';
 import {resolveFigures, type ResolvedFigure} from '../model/derive.js';
 import {jsonTextIsPlain, markSafe} from '../model/text.js';
 import type {Store} from './schema.js';
@@ -133,7 +133,8 @@ export async function loadStoreOrRecall<T>(
 /**
  * What `recall` finds kept for the text of the store at `file`, when it is one remembered by the
  * SHA-256 of its bytes: each piece read is hashed and let go, so nothing of the text is held (and
- * a file whose digest was seen with its stat is not read at all).
+ * a file whose digest was noted with its stat is not read at all when `recall` finds something for
+ * that digest).
  * Undefined when the store is not one (a smaller file, a pipe: those are not read here), nothing is
  * found, or it cannot be read: it is then read as {@link loadStore} reads it, which says what is
  * wrong with it.
@@ -231,9 +232,11 @@ type ReaderSteps<T = unknown> = {
 	/** Whether a store file of this many bytes, not to be digested, is to be known by its bytes (none for a pipe). */
 	keepsBytes?: ((size: number) => boolean) | undefined;
 	/**
-	 * The cache a file to be remembered by its digest is looked up in by its stat before it is read,
-	 * with `recall`: a file whose digest was seen with the same stat ({@link digestSeen}) is not read
-	 * at all when `recall` finds what is wanted for that digest. A file that is read is noted there.
+	 * With `recall`, the cache a file to be remembered by its digest is looked up in by its stat
+	 * before it is read, on a file system whose ctime can be trusted ({@link keepsTrueCtime}): a file
+	 * whose digest was noted with the same stat ({@link digestSeen}) is not read at all when `recall`
+	 * finds what is wanted for that digest. A file that is read and hashed is noted there, if it
+	 * had stood unchanged long enough ({@link noteSeen}).
 	 */
 	seen?: CheckCache | undefined;
 	/** Given what the text is known by, what stands for the text when what is wanted of it was found without it: then it is not decoded. */
@@ -270,7 +273,7 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 		// Only a file remembered by its digest is read for its hash alone; any other is left unread.
 		const hashOnly = steps.hashOnly === true;
 		if (hashOnly && hash === undefined) return steps.parse('', undefined);
-		const seen = hash !== undefined && steps.recall !== undefined ? steps.seen : undefined;
+		const seen = hash !== undefined && steps.recall !== undefined && steps.seen && keepsTrueCtime(descriptor) ? steps.seen : undefined;
 		const seenDigest = seen && digestSeen(seen, stat);
 		if (seenDigest !== undefined) {
 			const recalled = steps.recall!({digest: seenDigest});
@@ -291,7 +294,7 @@ function readStoreFile<T>(file: string, steps: ReaderSteps<T>): T | null {
 			for (const piece of kept) hash.update(piece);
 		}
 		const found: TextFound | undefined = hash ? {digest: hash.digest('hex')} : byBytes ? {bytes: kept.length === 1 ? kept[0]! : Buffer.concat(kept)} : undefined;
-		if (seen && found?.digest !== undefined) noteSeen(seen, stat, statAt, found.digest);
+		if (seen && found?.digest !== undefined && found.digest !== seenDigest) noteSeen(seen, stat, statAt, found.digest);
 		// What the digest seen found nothing for is not looked up again.
 		const recalled = found === undefined || (seenDigest !== undefined && found.digest === seenDigest) ? undefined : steps.recall?.(found);
 		if (recalled !== undefined) return recalled;

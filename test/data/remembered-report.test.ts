@@ -1,13 +1,13 @@
 import {spawn, spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {type BigIntStats, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {type BigIntStats, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import path from 'node:path';
 import {beforeAll, describe, expect, it, vi} from 'vitest';
 import {generateStore, writeGeneratedStore} from '../../source/bench/generate-store.js';
 import {shellQuote} from '../../source/bench/pty.js';
 import {runCli as runCommand} from '../../source/commands.js';
-import {digestSeen, noteSeen, rememberedFrom, settledAfterMs, storeTextOf} from '../../source/data/check-cache.js';
+import {digestSeen, keepsTrueCtime, noteSeen, rememberedFrom, settledAfterMs, storeTextOf} from '../../source/data/check-cache.js';
 import {exactJson} from '../../source/data/remembered-check.js';
 import {rememberReport} from '../../source/data/remembered-report.js';
 import {loadStore, loadStoreOrRecall, readPieces, recallByDigest} from '../../source/data/store.js';
@@ -533,6 +533,8 @@ describe('the digest a store is remembered by', () => {
 		const written = stamp(path.join(dir, report!));
 		expect(throughPipe(file, dir)).toEqual(full);
 		expect(stamp(path.join(dir, report!))).toEqual(written);
+		// A pipe's stat stands for nothing.
+		expect(entriesIn(dir).filter(name => name.startsWith('seen-'))).toEqual([]);
 	});
 
 	it('is not taken of a small store read from a pipe, whose cache is then not even looked at', () => {
@@ -591,6 +593,13 @@ describe('a store file known by its stat', () => {
 		// Just written: a write as it is read could leave the same stat, so nothing is noted.
 		noteSeen(cache, statOf(store), Date.now(), digest(store));
 		expect(seenIn(dir)).toEqual([]);
+		// Its mtime set back, its ctime is still now.
+		utimesSync(store, 1_000_000, 1_000_000);
+		noteSeen(cache, statOf(store), Date.now(), digest(store));
+		expect(seenIn(dir)).toEqual([]);
+		// An mtime that has not stood long enough, whatever the ctime.
+		noteSeen(cache, {...statOf(store), mtimeNs: BigInt(settled()) * 1_000_000n} as BigIntStats, settled(), digest(store));
+		expect(seenIn(dir)).toEqual([]);
 		noteSeen(cache, statOf(store), settled(), digest(store));
 		const [name] = seenIn(dir);
 		const {dev, ino} = statOf(store);
@@ -624,23 +633,64 @@ describe('a store file known by its stat', () => {
 	it('lets the built command line answer from what was kept without reading the file, and read it anew once written', async () => {
 		const dir = freshCache();
 		const store = writeStoreText(text, 'large.json');
-		const full = outcome(noCache(['quarters', '--json', '--db', store]));
-		// Read before the file has stood unchanged: nothing noted.
-		expect(outcome(runWith(dir, ['quarters', '--json', '--db', store]))).toEqual(full);
+		// Read just after it was written: its digest is not noted.
+		const first = outcome(runWith(dir, ['quarters', '--json', '--db', store]));
 		expect(seenIn(dir)).toEqual([]);
+		const full = outcome(noCache(['quarters', '--json', '--db', store]));
+		expect(first).toEqual(full);
+		/** The text with the company's name written over in `letter`, at the same size. */
+		const renamed = (letter: string) => text.replace(/("name": ?")([^"]*)"/u, (_, key: string, name: string) => `${key}${name.replace(/[A-Za-z]/gu, letter)}"`);
+		const other = writeStoreText(renamed('Q'), 'other.json');
+		const otherReport = outcome(runWith(dir, ['quarters', '--json', '--db', other]));
+		expect(otherReport[0]).toBe(0);
+		expect(otherReport).not.toEqual(full);
 		await new Promise(resolve => setTimeout(resolve, settledAfterMs + 200));
+		// Read once it has stood unchanged: noted with its own digest.
 		expect(outcome(runWith(dir, ['quarters', '--json', '--db', store]))).toEqual(full);
 		expect(seenIn(dir)).toHaveLength(1);
-		const build = /^checked-([^-]+)-/u.exec(checksIn(dir)[0]!)![1]!;
-		expect(digestSeen({dir, build}, statOf(store))).toBe(digest(store));
-		// Written anew (another company's name, the same size): the new text's report, not the kept one.
-		const renamed = text.replace(/"name": ?"[^"]*"/u, match => match.replace(/[A-Za-z]/gu, 'Q'));
-		expect(renamed).not.toBe(text);
-		writeFileSync(store, renamed);
+		const cache = {dir, build: /^checked-([^-]+)-/u.exec(checksIn(dir)[0]!)![1]!};
+		expect(digestSeen(cache, statOf(store))).toBe(digest(store));
+		// Noted with the other text's digest, the file is answered for as that text, unread.
+		noteSeen(cache, statOf(store), settled(), digest(other));
+		expect(outcome(runWith(dir, ['quarters', '--json', '--db', store]))).toEqual(otherReport);
+		// Written anew at the same size: the new text's report.
+		writeFileSync(store, renamed('Z'));
+		expect(statSync(store).size).toBe(Buffer.byteLength(text));
 		const fresh = outcome(noCache(['quarters', '--json', '--db', store]));
+		expect(fresh[0]).toBe(0);
 		expect(fresh).not.toEqual(full);
+		expect(fresh).not.toEqual(otherReport);
 		expect(outcome(runWith(dir, ['quarters', '--json', '--db', store]))).toEqual(fresh);
 	}, 20_000);
+
+	it('is trusted only on a file system whose ctime every write sets, and not for a pipe', () => {
+		const descriptor = openSync(writeStoreText('{}', 'small.json'), 'r');
+		const proc = openSync('/proc/self/status', 'r');
+		try {
+			// The tests' own directory is on one of those (ext4, tmpfs or overlayfs here); /proc is not.
+			expect(keepsTrueCtime(descriptor)).toBe(process.platform === 'linux');
+			expect(keepsTrueCtime(proc)).toBe(false);
+		} finally {
+			closeSync(descriptor);
+			closeSync(proc);
+		}
+		// More than the 2 s a file system's timestamps may be rounded to.
+		expect(settledAfterMs).toBeGreaterThan(2000);
+	});
+
+	it('is kept for the 64 files noted last', () => {
+		const cache = madeCache();
+		const files = Array.from({length: 65}, (_, index) => writeStoreText(`${index}`, `f${index}.json`));
+		for (const [index, file] of files.entries()) {
+			noteSeen(cache, statOf(file), settled(), digest(file));
+			// Noted in order, a millisecond apart at least, as the directory is pruned by the time of writing.
+			const entry = path.join(cache.dir, seenIn(cache.dir).find(name => name.endsWith(`-${statOf(file).ino}.json`))!);
+			utimesSync(entry, 1_000_000 + index, 1_000_000 + index);
+		}
+		expect(seenIn(cache.dir)).toHaveLength(64);
+		expect(digestSeen(cache, statOf(files[0]!))).toBeUndefined();
+		expect(digestSeen(cache, statOf(files[64]!))).toBe(digest(files[64]!));
+	});
 });
 
 describe('readPieces', () => {
