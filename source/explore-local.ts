@@ -4,10 +4,10 @@ import tty from 'node:tty';
 import type {ExploreRequest} from './commands.js';
 import {describeError, exitCodes, isQuarterdeckError, reportError} from './errors.js';
 import {messageWriter} from './output/stdio.js';
-import {runExplorer, storeToRun, type Explorer} from './ui/run.js';
+import {explorerOptions, runExplorer, type Explorer} from './ui/run.js';
 
 // The explorer on any pair of terminal streams: the build drives it so to make this bundle's code cache.
-export {runExplorer, storeToRun};
+export {explorerOptions, runExplorer};
 
 /** Keys come from stdin when it is a terminal, else from the controlling terminal, if there is one. */
 function openKeyboard(): {stdin: NodeJS.ReadStream; close: () => void} | undefined {
@@ -49,8 +49,7 @@ export async function runLocal(request: ExploreRequest, {afterFirstFrame}: {afte
 	}
 	let explorer: Explorer;
 	try {
-		const {pane, quarter, a, b, color} = request;
-		explorer = runExplorer({pane, quarter, a, b, color, ...(await storeToRun(request)), stdin: keyboard.stdin, stdout: process.stdout});
+		explorer = runExplorer({...(await explorerOptions(request)), stdin: keyboard.stdin, stdout: process.stdout});
 	} catch (error) {
 		keyboard.close();
 		return stopped(error);

@@ -3,7 +3,7 @@ import process from 'node:process';
 import {setTimeout as delay} from 'node:timers/promises';
 import type {runCli} from './cli.js';
 import {bundleLoader} from './code-cache.js';
-import type {runExplorer, storeToRun} from './explore-local.js';
+import type {explorerOptions, runExplorer} from './explore-local.js';
 import {createTtyStreams} from './ssh/tty-streams.js';
 
 /**
@@ -35,9 +35,9 @@ async function train(directory: string): Promise<void> {
 
 	const opened = await cli.runCli(['explore'], {...io, stdoutIsTTY: true});
 	if (!('explore' in opened)) throw new Error('train-code-cache: the explorer did not open on the bundled store');
-	const explorer = loader.load('explore-local.js') as {runExplorer: typeof runExplorer; storeToRun: typeof storeToRun};
+	const explorer = loader.load('explore-local.js') as {runExplorer: typeof runExplorer; explorerOptions: typeof explorerOptions};
 	const {stdin, stdout} = createTtyStreams({size: {columns: 100, rows: 30}, env: {TERM: 'xterm-256color'}, sink: () => {}});
-	const session = explorer.runExplorer({...(await explorer.storeToRun(opened.explore)), pane: opened.explore.pane, quarter: opened.explore.quarter, a: opened.explore.a, b: opened.explore.b, color: true, stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream});
+	const session = explorer.runExplorer({...(await explorer.explorerOptions({...opened.explore, color: true})), stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream});
 	await delay(300);
 	for (const key of ['j', 'j', '2', 'j', 'G', 'g', '3', ']', '[', '4', 'n', 'b', ']', '1', '\t', '/', 'b', '\r', '\u001B', '\r', '\u001B', '?', '\u001B', 'q']) {
 		stdin.receive(Buffer.from(key));

@@ -16,31 +16,33 @@ const showCursor = '\u001B[?25h';
 /** What an explorer opens on: the store, or an opening to draw the first frame from and `load` to read the store by. */
 export type RunStore = {dataset: Dataset; opening?: never; load?: never} | {opening: OpeningView; load: () => Promise<Dataset>; dataset?: never};
 
+/** Where an explorer opens, and in what colours. */
+export type OpenAt = {pane: PaneId; quarter: string; a: string; b: string; color: boolean};
+
 /**
- * The store of `request` as an explorer opens on it: the view of its opening when it has one that
- * can be drawn, else the store, read now if it was not.
+ * What an explorer of `request` runs with, but its streams: where it opens, and the store as it
+ * opens on it (the view of its opening when it has one that can be drawn, else the store, read now
+ * if it was not).
  */
-export async function storeToRun(request: ExplorerStore & Pick<RunOptions, 'pane' | 'quarter' | 'a' | 'b'>): Promise<RunStore> {
-	if (request.dataset) return {dataset: request.dataset};
+export async function explorerOptions(request: ExplorerStore & OpenAt): Promise<RunStore & OpenAt> {
+	const {pane, quarter, a, b, color} = request;
+	const at = {pane, quarter, a, b, color};
+	if (request.dataset) return {...at, dataset: request.dataset};
 	const opening = openingView(request.opening, stateAt(request.opening.quarters, request));
-	return opening ? {opening, load: request.load} : {dataset: await request.load()};
+	return opening ? {...at, opening, load: request.load} : {...at, dataset: await request.load()};
 }
 
 /**
  * Everything one explorer needs; nothing is read from the process, so one process can run many. An
  * opening's `load` is called once its frame is out.
  */
-export type RunOptions = RunStore & {
-	pane: PaneId;
-	quarter: string;
-	a: string;
-	b: string;
-	/** A terminal: isTTY, setRawMode, and the usual stream events. */
-	stdin: NodeJS.ReadStream;
-	/** A terminal: isTTY, columns, rows, and a `resize` event. */
-	stdout: NodeJS.WriteStream;
-	color: boolean;
-};
+export type RunOptions = RunStore &
+	OpenAt & {
+		/** A terminal: isTTY, setRawMode, and the usual stream events. */
+		stdin: NodeJS.ReadStream;
+		/** A terminal: isTTY, columns, rows, and a `resize` event. */
+		stdout: NodeJS.WriteStream;
+	};
 
 export type Explorer = {
 	/** Settles when the explorer has quit and the terminal is restored; rejects if it crashed. */

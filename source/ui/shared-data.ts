@@ -165,7 +165,6 @@ export function screensOf(dataset: Dataset, findings: FindingIndex | undefined):
 	return screens;
 }
 
-
 /** What the explorer draws its first frame by before its store is read (see opening.ts). */
 export type OpeningView = {company: string; quarters: readonly string[]; findings: FindingIndex | undefined; screens: (state: State) => Screen};
 
