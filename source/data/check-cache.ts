@@ -113,8 +113,8 @@ export const settledAfterMs = 3000;
 /**
  * Linux file systems (the type `statfs` gives) whose ctime every write of a file's data sets, from
  * this machine's clock, and no call can set back: ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS, and
- * overlayfs over them. Not FUSE (sshfs gives the mtime, in seconds, and keeps stats for a while),
- * FAT or exFAT (no change time), nor a network file system (another machine's clock).
+ * overlayfs over them. Not FUSE, FAT or exFAT, nor a network file system, whose ctime is whatever
+ * the file system or another machine gives.
  */
 const trueCtime: ReadonlySet<number> = new Set([0xef_53, 0x58_46_53_42, 0x91_23_68_3e, 0x01_02_19_94, 0x2f_c1_2f_c1, 0xf2_f5_20_10, 0x79_4c_76_30]);
 
@@ -149,13 +149,12 @@ export function digestSeen(cache: CheckCache, stat: fs.BigIntStats): string | un
  * Notes that the store file whose `stat` was taken at `statAt` (ms since the epoch), before it was
  * read, has the SHA-256 `digest`: only when the file had stood unchanged for {@link settledAfterMs}
  * by then, by its ctime and its mtime, so a write as it was read, or just after, cannot leave it
- * with the same stat. The caller reads it on a file system {@link keepsTrueCtime} holds. The entry
- * is not written again when it says so already.
+ * with the same stat. The caller reads it on a file system {@link keepsTrueCtime} holds, and notes
+ * only a digest {@link digestSeen} did not give it.
  */
 export function noteSeen(cache: CheckCache, stat: fs.BigIntStats, statAt: number, digest: string): void {
-	if (!Number.isFinite(statAt)) return;
 	const settled = BigInt(Math.floor(statAt - settledAfterMs)) * 1_000_000n;
-	if (stat.ctimeNs > settled || stat.mtimeNs > settled || digestSeen(cache, stat) === digest) return;
+	if (stat.ctimeNs > settled || stat.mtimeNs > settled) return;
 	writeEntry(cache, seenFile(cache, stat), () => sealed(statLine(stat), digest), 'seen');
 }
 

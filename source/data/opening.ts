@@ -39,8 +39,7 @@ function companyAndQuarters(report: QuartersReport): {company: string; quarters:
  * Undefined unless the quarters and the pane's report are kept, with text a terminal can be sent as
  * it is. Nothing here throws: whatever is not there, the store is read.
  */
-export function recallOpening(text: StoreText, requestOf: (quarters: readonly string[]) => ReportRequest | undefined): Opening | undefined {
-	if (text.digest === undefined) return undefined;
+export function recallOpening(text: StoreText & {digest: string}, requestOf: (quarters: readonly string[]) => ReportRequest | undefined): Opening | undefined {
 	const listed = recallReport(text, {command: 'quarters'}, {forTerminal: true}) as QuartersReport | undefined;
 	const found = listed && companyAndQuarters(listed);
 	if (!found) return undefined;

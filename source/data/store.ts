@@ -107,7 +107,7 @@ export async function loadStoreOrRecall<T>(
 	const reader = new StoreReader(file, {
 		digests: size => remembersStore(size, cache),
 		keepsBytes: recall && (size => keepsSmallStore(size, cache)),
-		seen: recall && cache,
+		seen: cache,
 		// Low keeps what the reader gives only if it is truthy; what was found is taken from here.
 		recall: recall && cache && (found => ((recalled = recall({cache, ...found})) === undefined ? undefined : {})),
 		parse: (json, found) => {
@@ -139,7 +139,7 @@ export async function loadStoreOrRecall<T>(
  * found, or it cannot be read: it is then read as {@link loadStore} reads it, which says what is
  * wrong with it.
  */
-export function recallByDigest<T>(file: string, cache: CheckCache | undefined, recall: (text: StoreText) => T | undefined): T | undefined {
+export function recallByDigest<T>(file: string, cache: CheckCache | undefined, recall: (text: StoreText & {digest: string}) => T | undefined): T | undefined {
 	if (!cache) return undefined;
 	try {
 		const found = readStoreFile<T | undefined>(file, {
